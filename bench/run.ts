@@ -1,0 +1,46 @@
+/**
+ * `npm run bench`: every benchmark, each reported with its ratio to a baseline measured in the
+ * same run. Results are printed and written to bench/out/results.json.
+ *
+ *   npm run bench                # all
+ *   npm run bench -- reports     # only the groups whose name contains "reports"
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { benchDeadlines } from './calendar.bench.js';
+import { benchBigFile, benchParseCheck, makeCorpus } from './reports.bench.js';
+import { fmt, type BenchResult } from './util.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = fileURLToPath(new URL('./out/', import.meta.url));
+mkdirSync(out, { recursive: true });
+
+const groups: [string, () => BenchResult[]][] = [
+  ['deadlines', () => benchDeadlines()],
+  [
+    'reports: parse+check of 1,000 generated text reports',
+    () => {
+      makeCorpus(`${out}corpus`, 1000);
+      return benchParseCheck(`${out}corpus`);
+    },
+  ],
+  ['reports: peak memory on a 50 MB report', () => benchBigFile(out, root)],
+];
+
+const filter = process.argv[2];
+const all: (BenchResult & { group: string })[] = [];
+console.log(`Node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}; single-threaded\n`);
+for (const [name, fn] of groups) {
+  if (filter && !name.includes(filter)) continue;
+  console.log(`## ${name}`);
+  for (const r of fn()) {
+    all.push({ group: name, ...r });
+    const ratio = r.ratio !== undefined ? `  ratio ${fmt(r.ratio)} (${r.ratioLabel})` : '';
+    const target = r.target ? `  target ${r.target}: ${r.ok ? 'met' : 'NOT met'}` : '';
+    console.log(`  ${r.name}: ${fmt(r.value)} ${r.unit}${ratio}${target}${r.extra ? `  [${r.extra}]` : ''}`);
+  }
+  console.log('');
+}
+writeFileSync(`${out}results.json`, `${JSON.stringify({ node: process.version, at: new Date().toISOString(), results: all }, null, 2)}\n`);
+console.log(`written ${out}results.json`);
