@@ -16,7 +16,7 @@ import {
   outsideWarning,
   spanSentence,
 } from './calendar.js';
-import { dayNumber, formatIsoDate, parseIsoDate, weekday } from './date.js';
+import { formatIsoDate, parseIsoDate, weekday } from './date.js';
 
 const cal = WorkCalendar.builtin();
 const d = parseIsoDate;
@@ -431,19 +431,6 @@ describe('addWorkingDays and workingDaysBetween', () => {
     assert.throws(() => cal.addWorkingDays(d('2025-01-01'), -1), RangeError);
     assert.throws(() => cal.addWorkingDays(d('2025-01-01'), 1.5), RangeError);
     assert.throws(() => cal.addWorkingDays(d('2025-01-01'), Number.NaN), RangeError);
-  });
-
-  test('performance: at least 1,000,000 addWorkingDays per second', () => {
-    const base = d('2019-01-01');
-    let sink = 0;
-    const t0 = performance.now();
-    for (let i = 0; i < 1_000_000; i++) sink += cal.addWorkingDays(base + (i % 2700), 1 + (i % 40));
-    const ms = performance.now() - t0;
-    assert.ok(sink > 0);
-    assert.ok(ms < 1000, `1,000,000 adds took ${ms.toFixed(0)} ms`);
-    const t1 = performance.now();
-    for (let i = 0; i < 1_000_000; i++) sink += cal.workingDaysBetween(base + (i % 2700), base + ((i * 7) % 2900));
-    assert.ok(performance.now() - t1 < 1000);
   });
 });
 

@@ -202,7 +202,7 @@ function fail(origin: string, problems: string[]): never {
   throw new CalendarDataError(`${where(origin)}：${shown.join('；')}${more}`, problems);
 }
 
-/** "2027年「春节」（第2个节假日）" etc. from a zod issue path. */
+/** "2027年 第2个节假日「春节」 off（放假起止日期） 第1项" etc. from a zod issue path. */
 function locate(path: readonly PropertyKey[], raw: unknown): string {
   const parts: string[] = [];
   if (path[0] === 'years' && path.length >= 2) {

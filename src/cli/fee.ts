@@ -5,30 +5,12 @@
 import type { Command } from 'commander';
 import { FeeInputError, computeFee, type FeeResult } from '../applications/fee.js';
 import { usageError } from './errors.js';
-import type { CliContext } from './program.js';
+import { parseIntArg, type CliContext } from './program.js';
+import { displayWidth } from './table.js';
 
 interface FeeOptions {
   items?: string;
   pages?: string;
-}
-
-/** Display width in a terminal: East Asian wide and full-width characters count 2. */
-export function displayWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    const wide =
-      (c >= 0x1100 && c <= 0x115f) ||
-      (c >= 0x2e80 && c <= 0xa4cf && c !== 0x303f) ||
-      (c >= 0xac00 && c <= 0xd7a3) ||
-      (c >= 0xf900 && c <= 0xfaff) ||
-      (c >= 0xfe30 && c <= 0xfe4f) ||
-      (c >= 0xff00 && c <= 0xff60) ||
-      (c >= 0xffe0 && c <= 0xffe6) ||
-      (c >= 0x20000 && c <= 0x3fffd);
-    w += wide ? 2 : 1;
-  }
-  return w;
 }
 
 function pad(s: string, width: number, align: 'left' | 'right'): string {
@@ -46,16 +28,6 @@ export function feeTable(r: FeeResult): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => displayWidth(row[i]!))));
   const aligns: Array<'left' | 'right'> = ['left', 'right', 'right', 'right'];
   return rows.map((row) => row.map((cell, i) => pad(cell, widths[i]!, aligns[i]!)).join('  ').trimEnd());
-}
-
-/** A non-negative integer option value (full-width digits accepted). */
-function parseCount(value: string, name: string): number {
-  const v = value.normalize('NFKC').trim();
-  const n = Number(v);
-  if (!/^\+?\d+$/.test(v) || !Number.isSafeInteger(n)) {
-    throw usageError(`${name}必须是非负整数，收到「${value}」 (must be a non-negative integer)`);
-  }
-  return n;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -83,8 +55,8 @@ export function register(program: Command, ctx: CliContext): void {
       let result: FeeResult;
       try {
         result = hasItems
-          ? computeFee({ items: parseCount(opts.items!, '--items（件数）') })
-          : computeFee({ pages: parseCount(opts.pages!, '--pages（页数）') });
+          ? computeFee({ items: parseIntArg(opts.items!, '--items（件数）') })
+          : computeFee({ pages: parseIntArg(opts.pages!, '--pages（页数）') });
       } catch (e) {
         if (e instanceof FeeInputError) throw usageError(e.message);
         throw e;

@@ -45,12 +45,14 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
 }
 
-/** Parses a non-negative or positive integer CLI argument, or throws a usage error. */
+/** Parses a non-negative (min 0) or positive (min 1) integer CLI argument, or throws a usage error. */
 export function parseIntArg(value: string, name: string, { min = 0 }: { min?: number } = {}): number {
   const v = value.trim().normalize('NFKC');
-  if (!/^[+-]?\d+$/.test(v)) throw new CliError(`${name} 必须是整数，收到「${value}」 (${name} must be an integer)`, EXIT_USAGE);
+  const kind = min >= 1 ? '正整数' : '非负整数';
+  const wrong = () => new CliError(`${name}必须是${kind}，收到「${value}」 (${name} must be a ${min >= 1 ? 'positive' : 'non-negative'} integer)`, EXIT_USAGE);
+  if (!/^[+-]?\d+$/.test(v)) throw wrong();
   const n = Number(v);
-  if (!Number.isSafeInteger(n)) throw new CliError(`${name} 超出范围：${value} (${name} out of range)`, EXIT_USAGE);
-  if (n < min) throw new CliError(`${name} 不能小于 ${min}，收到 ${value} (${name} must be >= ${min})`, EXIT_USAGE);
+  if (!Number.isSafeInteger(n)) throw new CliError(`${name}过大：${value} (${name} out of range)`, EXIT_USAGE);
+  if (n < min) throw wrong();
   return n;
 }

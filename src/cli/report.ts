@@ -132,7 +132,7 @@ function location(f: Finding): string {
   return parts.join(' · ') || '全文';
 }
 
-function formatFindings(r: ReadReport, findings: Finding[]): string {
+export function formatFindings(r: ReadReport, findings: Finding[]): string {
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   const rep = r.report;

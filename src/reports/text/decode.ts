@@ -86,6 +86,17 @@ export function decodeReportBytes(buf: Uint8Array, opts: DecodeOptions = {}): De
       text = new TextDecoder('utf-8', { fatal: true }).decode(buf); // strips a BOM
       encoding = 'utf-8';
     } catch {
+      // A UTF-8 file with a few bad bytes (cut in the middle of a character, a stray byte) is still
+      // UTF-8: read as GB18030 it would turn entirely into plausible-looking wrong characters.
+      const lenient = new TextDecoder('utf-8').decode(buf);
+      const bad = countReplacements(lenient);
+      const nonAscii = nonAsciiCount(lenient);
+      if (bad * 50 < nonAscii || (bad <= 3 && bad * 10 <= nonAscii)) {
+        notes.push(`有${bad}处字节不是有效的 UTF-8，已替换为“\ufffd”`);
+        text = lenient;
+        encoding = 'utf-8';
+        return finish(text, encoding, notes);
+      }
       try {
         text = new TextDecoder('gb18030', { fatal: true }).decode(buf);
       } catch {
@@ -96,9 +107,25 @@ export function decodeReportBytes(buf: Uint8Array, opts: DecodeOptions = {}): De
       notes.push('按 GB18030/GBK 解码');
     }
   }
+  return finish(text, encoding, notes);
+}
+
+function finish(text: string, encoding: string, notes: string[]): DecodedText {
   if (text.trim() === '') throw new ReportInputError('文件只有空白字符，没有内容');
   if (text.indexOf('\r') !== -1) text = text.replace(/\r\n?/g, '\n');
   return { text, encoding, notes };
+}
+
+function countReplacements(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\ufffd'); i !== -1; i = text.indexOf('\ufffd', i + 1)) n++;
+  return n;
+}
+
+function nonAsciiCount(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) n++;
+  return n;
 }
 
 /** Control bytes other than tab, newline, carriage return, form feed, vertical tab and ESC, in the first 64 KiB. */

@@ -35,6 +35,8 @@ const SECTIONS = FORMAT_2021.sections;
 const OFFICIAL = new Map<string, SectionId>();
 for (const f of [FORMAT_2019, FORMAT_2021]) for (const s of f.sections) OFFICIAL.set(matchText(labelCore(s.label)), s.id);
 const NUMERAL_CODES = new Set([...'一二三四五六七八九十'].map((c) => c.charCodeAt(0)));
+/** First characters of the official headings without numbering (总体情况, 主动公开…, 收到…, 政府…, 存在…, 其他…). */
+const OFFICIAL_FIRST_CODES = new Set([...OFFICIAL.keys()].map((k) => k.charCodeAt(0)));
 
 /**
  * The heading a line holds, given the sections already seen (a section is recognised once) and
@@ -45,8 +47,9 @@ export function matchHeading(line: string, seen: ReadonlySet<SectionId>, maxSeen
   let i = 0;
   while (i < line.length && (line.charCodeAt(i) === 0x20 || line.charCodeAt(i) === 0x3000 || line.charCodeAt(i) === 0x09 || line.charCodeAt(i) === 0x2002)) i++;
   if (i === line.length) return null;
-  const numbered = NUMERAL_CODES.has(line.charCodeAt(i));
-  if (!numbered && line.length - i > 30) return null;
+  const first = line.charCodeAt(i);
+  const numbered = NUMERAL_CODES.has(first);
+  if (!numbered && (line.length - i > 30 || !OFFICIAL_FIRST_CODES.has(first))) return null;
   const t = line.trim();
   if (t.length === 0 || t.length > 80 || t.indexOf('|') !== -1 || t.indexOf('｜') !== -1 || t.indexOf('\t') !== -1) return null;
   const m = NUMBERING_RE.exec(t);

@@ -8,8 +8,8 @@
 /** Markers that .docx/.pdf → text converters leave in the text (mammoth, pandoc, Word). */
 const ARTEFACT_RE = /\[(?:bookmark|image|picture|figure|footnote|endnote|comment|anchor|img)\b[^\]\n]*\]/gi;
 /** Characters that carry no text: form feed, vertical tab, zero-width spaces and joiners, BOM, soft hyphen. */
-const INVISIBLE_RE = /[\f\v\u200b\u200c\u200d\u2060\ufeff\u00ad]/g;
-const INVISIBLE_TEST_RE = /[\f\v\u200b\u200c\u200d\u2060\ufeff\u00ad]/;
+const INVISIBLE_RE = /[\f\v\u200b\u200c\u2060\ufeff\u00ad]|\u200d/g;
+const INVISIBLE_TEST_RE = /[\f\v\u200b\u200c\u2060\ufeff\u00ad]|\u200d/;
 const PAGE_NUMBER_RE =
   /^(?:[-—–－―]{1,2}\s*[0-9０-９]{1,4}\s*[-—–－―]{1,2}|第\s*[0-9０-９]{1,4}\s*页(?:\s*[,，、/]?\s*共\s*[0-9０-９]{1,4}\s*页)?|共\s*[0-9０-９]{1,4}\s*页\s*[,，、/]?\s*第\s*[0-9０-９]{1,4}\s*页|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$/;
 

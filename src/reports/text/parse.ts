@@ -25,12 +25,12 @@ import {
   type SectionId,
 } from '../format.js';
 import { emptyParseInfo, type CellNote, type ParsedReport, type ParseInfo } from '../parse-info.js';
-import { emptyReport, type ProactiveValue, type Report } from '../report.js';
+import type { ProactiveValue, Report } from '../report.js';
 import { COUNT_UNITS, MONEY_UNITS, headerUnit, readCell } from './cells.js';
 import { matchHeading, type HeadingMatch } from './headings.js';
 import { classifyLabel, headerMatchesColumn } from './labels.js';
 import { cleanLines, hasInvisibles, joinProse, splitLines } from './lines.js';
-import { BREAK, EMPTY, TableScanner, Tokenizer, detectModes, type TableScan, type TableSection, type Token } from './tables.js';
+import { BREAK, EMPTY, TableScanner, Tokenizer, detectModes, splitCells, type TableScan, type TableSection, type Token } from './tables.js';
 import { parseTitle, yearFromText } from './title.js';
 
 export { canonicalProse } from './lines.js';
@@ -109,8 +109,7 @@ export function parseReportText(text: string): ParsedReport {
   const format = decideFormat(scan, info, title?.text ?? null, headings.length, year);
 
   // 6. Pass 2: cells to the format's columns.
-  const report = emptyReport(format, parts.agency, year);
-  report.sections = sections;
+  const report = blankReport(format, parts.agency, year, sections);
   const f = FORMATS[format];
   const used = new Set<string>();
   assembleProactive(f, scan, report, info, used);
@@ -194,10 +193,8 @@ function findTableStart(lines: readonly (string | null)[], start: number, end: n
     if (t.includes('勾稽关系')) return i;
     const pipe = t.includes('|') || t.includes('｜');
     if (pipe || t.includes('\t')) {
-      const cells = t.split(pipe ? /[|｜]/ : '\t');
       let n = 0;
-      for (const c of cells) {
-        const s = c.trim();
+      for (const s of splitCells(t, pipe ? 'pipe' : 'tab', 6)) {
         if (s === '') continue;
         const hit = classifyLabel(s).hit;
         if (hit && (hit.t === 'block' || hit.t === 'prow' || hit.t === 'arow' || hit.t === 'rgroup' || hit.t === 'aheader')) return i;
@@ -244,6 +241,43 @@ function decideFormat(scan: TableScan, info: ParseInfo, title: string | null, he
 
 // ---------------------------------------------------------------------------------------------
 // Pass 2: cells to columns
+
+interface Shape {
+  proactive: { row: string; columns: string[] }[];
+  applicationRows: string[];
+  applicationColumns: string[];
+  reviewGroups: string[];
+  reviewColumns: string[];
+}
+
+function shapeOf(f: ReportFormat): Shape {
+  return {
+    proactive: f.proactive.flatMap((b) => b.rows.map((r) => ({ row: r.id, columns: b.columns.map((c) => c.id) }))),
+    applicationRows: f.applicationRows.map((r) => r.id),
+    applicationColumns: f.applicationColumns.map((c) => c.id),
+    reviewGroups: f.reviewGroups.map((g) => g.id),
+    reviewColumns: f.reviewColumns.map((c) => c.id),
+  };
+}
+const SHAPES: Record<FormatId, Shape> = { '2019': shapeOf(FORMATS['2019']), '2021': shapeOf(FORMATS['2021']) };
+
+function nullRow(columns: readonly string[]): Record<string, null> {
+  const o: Record<string, null> = {};
+  for (const c of columns) o[c] = null;
+  return o;
+}
+
+/** The same as report.ts emptyReport (every cell null), built with plain loops: it runs on every parse. */
+function blankReport(format: FormatId, agency: string | null, year: number | null, sections: Report['sections']): Report {
+  const s = SHAPES[format];
+  const proactive: Report['proactive'] = {};
+  for (const p of s.proactive) proactive[p.row] = nullRow(p.columns);
+  const applications: Report['applications'] = {};
+  for (const r of s.applicationRows) applications[r] = nullRow(s.applicationColumns);
+  const reviews: Report['reviews'] = {};
+  for (const g of s.reviewGroups) reviews[g] = nullRow(s.reviewColumns);
+  return { agency, year, format, proactive, applications, reviews, sections };
+}
 
 interface Assign {
   section: '2' | '3' | '4';
@@ -407,24 +441,25 @@ const WAN_FACTORS: Record<string, (v: number) => number> = {
   亿元: (v) => v * 10000,
 };
 
+function noteCell(info: ParseInfo, a: Assign, c: ColumnDef, tok: Token, problem: CellNote['problem']): null {
+  info.cells.push({ section: a.section, row: a.rowId, column: c.id, problem, raw: tok.text, line: tok.line + 1 });
+  return null;
+}
+
 function readValue(tok: Token, c: ColumnDef, headerUnitText: string | null, a: Assign, info: ParseInfo): ProactiveValue {
-  const note = (problem: CellNote['problem']) => {
-    info.cells.push({ section: a.section, row: a.rowId, column: c.id, problem, raw: tok.text, line: tok.line + 1 });
-    return null;
-  };
-  if (tok.k === EMPTY) return note('blank');
+  if (tok.k === EMPTY) return noteCell(info, a, c, tok, 'blank');
   const r = readCell(tok.text);
-  if (r.kind === 'blank') return note('blank');
-  if (r.kind === 'unreadable') return note('unreadable');
+  if (r.kind === 'blank') return noteCell(info, a, c, tok, 'blank');
+  if (r.kind === 'unreadable') return noteCell(info, a, c, tok, 'unreadable');
   switch (c.kind) {
     case 'count':
     case 'change':
-      return r.unit !== null && MONEY_UNITS.has(r.unit) ? note('unreadable') : r.value;
+      return r.unit !== null && MONEY_UNITS.has(r.unit) ? noteCell(info, a, c, tok, 'unreadable') : r.value;
     case 'amount':
-      if (r.unit !== null && COUNT_UNITS.has(r.unit)) return note('unreadable');
+      if (r.unit !== null && COUNT_UNITS.has(r.unit)) return noteCell(info, a, c, tok, 'unreadable');
       return { value: r.value, unit: r.unit ?? headerUnitText };
     case 'amount_wan_yuan': {
-      if (r.unit !== null && COUNT_UNITS.has(r.unit)) return note('unreadable');
+      if (r.unit !== null && COUNT_UNITS.has(r.unit)) return noteCell(info, a, c, tok, 'unreadable');
       const unit = r.unit ?? headerUnitText ?? '万元';
       if (unit === '万元') return r.value;
       const v = WAN_FACTORS[unit]!(r.value);
@@ -448,6 +483,7 @@ function scanNotes(scan: TableScan, info: ParseInfo): void {
   }
   for (const [key, e] of scan.strayCells) info.notes.push(`${sectionName(key)}有${e.count}个数字不属于任何行，未读取（第${e.line + 1}行起）`);
   for (const d of scan.duplicateRows) info.notes.push(`第${d.line + 1}行重复出现“${d.label}”，已忽略`);
+  if (scan.duplicateCount > scan.duplicateRows.length) info.notes.push(`另有${scan.duplicateCount - scan.duplicateRows.length}处重复的行，已忽略`);
 }
 
 /** Set when the document's last text is inside a table: it stops before the report does. */
@@ -462,23 +498,26 @@ function truncation(
   while (last >= 0 && (lines[last] == null || lines[last]!.trim() === '')) last--;
   if (last < 0) return null;
   if (!zones.some((z) => last >= z.start && last < z.end)) return null;
+  // Only a document that stops inside a table (one whose labels were seen) is truncated; a table
+  // section with no table at all is reported as missing rows.
   const table = scan.lastSection;
-  if (!table) return null;
+  if (!table || !scan.tablesSeen.has(table)) return null;
   const missing: string[] = [];
+  const seen = new Set(headings.map((h) => h.m.section));
   for (const t of ['2', '3', '4'] as const) {
-    if (t < table) continue;
+    // A later table whose heading is missing too is reported as a missing section below.
+    if (t < table || (t > table && !seen.has(t))) continue;
     const rows = info.missingRows.filter((r) => r.section === t);
     const cells = info.cells.filter((c) => c.section === t && c.problem === 'missing').length;
     if (rows.length === 0 && cells === 0) continue;
     const what = [rows.length ? `自“${rows[0]!.label}”起${rows.length}行` : '', cells ? `${cells}个单元格` : ''].filter(Boolean).join('和');
     missing.push(`${TABLE_NAMES[t]}缺少${what}`);
   }
-  const seen = new Set(headings.map((h) => h.m.section));
   const later = (['3', '4', '5', '6'] as const).filter((s) => s > table && !seen.has(s)).map((s) => NUMERALS[s]);
   if (later.length) missing.push(`缺少第${later.join('、')}部分`);
   return {
     line: last + 1,
-    message: `文档在第${last + 1}行（${TABLE_NAMES[table]}中）就结束了${missing.length ? `：${missing.join('；')}` : ''}`,
+    message: `在${TABLE_NAMES[table]}中结束${missing.length ? `：${missing.join('；')}` : ''}`,
   };
 }
 

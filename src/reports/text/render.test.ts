@@ -109,6 +109,24 @@ function reportArb(format: FormatId): fc.Arbitrary<Report> {
     });
 }
 
+/** Rewrites the rendered `a | b | c` rows as tab-separated rows or as one TAB-prefixed cell per line. */
+function relayout(text: string, layout: 'tab' | 'cells' | 'markdown'): string {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.includes(' | ') && !line.endsWith(' |')) {
+      out.push(line);
+      continue;
+    }
+    const cells = line.split('|').map((c) => c.trim());
+    if (layout === 'tab') out.push(cells.join('\t'));
+    else if (layout === 'markdown') {
+      out.push(`| ${cells.join(' | ')} |`);
+      if (cells[0] === '信息内容') out.push(`|${'---|'.repeat(cells.length)}`);
+    } else out.push(...cells.map((c) => `\t${c}`), '');
+  }
+  return out.join('\n');
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('renderReportText', () => {
@@ -134,6 +152,13 @@ describe('renderReportText', () => {
     assert.deepEqual(back.report, canonicalReport(r));
     assert.equal(back.info.missingRows.length, 0);
     assert.ok(back.info.cells.every((c) => c.problem === 'blank'));
+    const cellCount = Object.values({ ...r.proactive, ...r.applications, ...r.reviews }).reduce((n, row) => n + Object.keys(row).length, 0);
+    assert.equal(back.info.cells.length, cellCount);
+    for (const layout of ['tab', 'cells', 'markdown'] as const) {
+      const { report, info } = parseReportText(relayout(text, layout));
+      assert.deepEqual(report, canonicalReport(r), layout);
+      assert.equal(info.cells.filter((c) => c.problem === 'blank').length, cellCount, layout);
+    }
   });
 
   for (const format of ['2019', '2021'] as const) {
@@ -153,6 +178,24 @@ describe('renderReportText', () => {
         { numRuns: 400 },
       );
     });
+  }
+
+  // The same reports in the two other layouts offices produce: tab-separated rows, and the seed's
+  // one TAB-prefixed cell per line with an empty line after each row.
+  for (const layout of ['tab', 'cells', 'markdown'] as const) {
+    for (const format of ['2019', '2021'] as const) {
+      it(`round-trips random ${format} reports relaid as ${{ tab: 'tab-separated rows', cells: 'one cell per line', markdown: 'markdown tables' }[layout]}`, () => {
+        fc.assert(
+          fc.property(reportArb(format), (rep) => {
+            const { report, info } = parseReportText(relayout(renderReportText(rep), layout));
+            assert.deepStrictEqual(report, canonicalReport(rep));
+            assert.equal(info.missingRows.length + info.missingColumns.length + info.extraRows.length, 0);
+            assert.ok(info.cells.every((c) => c.problem === 'blank'));
+          }),
+          { numRuns: 150 },
+        );
+      });
+    }
   }
 
   it('canonicalProse is idempotent on random prose', () => {

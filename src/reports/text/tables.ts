@@ -68,11 +68,15 @@ export interface TableScan {
   ignoredText: Map<string, { count: number; line: number; sample: string }>;
   /** Numbers that belong to no row. */
   strayCells: Map<string, { count: number; line: number }>;
+  /** The first repeated row labels (the first occurrence is read), and how many there were. */
   duplicateRows: { label: string; line: number }[];
+  duplicateCount: number;
   /** Format markers found (marker → the label as written). */
   markers: Record<FormatId, Map<string, string>>;
   /** How many table labels of any kind were recognised. */
   labelCount: number;
+  /** The tables in which at least one label was recognised. */
+  tablesSeen: Set<TableSection>;
   /** The table the stream was in when it ended, and its last non-empty line (0-based). */
   lastSection: TableSection | null;
   lastLine: number;
@@ -102,6 +106,12 @@ function isBlankLine(s: string): boolean {
   return true;
 }
 
+function countTabs(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\t'); i !== -1; i = s.indexOf('\t', i + 1)) n++;
+  return n;
+}
+
 /** Looks at the table lines once to decide how cells are written. */
 export function detectModes(lines: readonly (string | null)[], zones: readonly { start: number; end: number }[]): LayoutModes {
   let tabCells = 0;
@@ -128,8 +138,10 @@ export function detectModes(lines: readonly (string | null)[], zones: readonly {
 
 /** Turns the lines of one table zone into tokens, with one token of look-ahead. */
 export class Tokenizer {
+  /** Tokens of the current line: q[qi … qn). The array is reused. */
   private q: Token[] = [];
   private qi = 0;
+  private qn = 0;
   private i: number;
 
   constructor(
@@ -142,20 +154,24 @@ export class Tokenizer {
   }
 
   next(): Token | null {
-    if (this.qi >= this.q.length && !this.fill()) return null;
+    if (this.qi >= this.qn && !this.fill()) return null;
     return this.q[this.qi++]!;
   }
 
   peek(): Token | null {
-    if (this.qi >= this.q.length && !this.fill()) return null;
+    if (this.qi >= this.qn && !this.fill()) return null;
     return this.q[this.qi]!;
   }
 
   private fill(): boolean {
-    this.q.length = 0;
     this.qi = 0;
-    while (this.q.length === 0 && this.i < this.end) this.readLine();
-    return this.q.length > 0;
+    this.qn = 0;
+    while (this.qn === 0 && this.i < this.end) this.readLine();
+    return this.qn > 0;
+  }
+
+  private push(t: Token): void {
+    this.q[this.qn++] = t;
   }
 
   private readLine(): void {
@@ -164,18 +180,22 @@ export class Tokenizer {
     if (raw == null) return;
     if (this.modes.tabCells && raw.charCodeAt(0) === 9) {
       const body = raw.slice(1);
-      if (hasPipe(body)) this.row(body, idx, PIPE_RE);
-      else if (body.indexOf('\t') !== -1) this.row(body, idx, '\t');
-      else this.q.push({ k: CELL, text: this.continued(body.trim()), line: idx, group: -1 });
+      if (hasPipe(body)) this.row(body, idx, 'pipe');
+      else if (body.indexOf('\t') !== -1) this.row(body, idx, 'tab');
+      else this.push({ k: CELL, text: this.continued(body.trim()), line: idx, group: -1 });
       return;
     }
     if (isBlankLine(raw)) {
-      this.q.push({ k: this.modes.tabCells ? BREAK : EMPTY, text: '', line: idx, group: -1 });
+      const tabs = countTabs(raw);
+      // Tabs alone are empty cells: a row of them (≥ 2), or one blank cell (a lone TAB).
+      if (tabs >= 2) this.row(raw, idx, 'tab');
+      else if (tabs === 1) this.push({ k: CELL, text: '', line: idx, group: -1 });
+      else this.push({ k: this.modes.tabCells ? BREAK : EMPTY, text: '', line: idx, group: -1 });
       return;
     }
-    if (hasPipe(raw)) this.row(raw, idx, PIPE_RE);
-    else if (raw.indexOf('\t') !== -1) this.row(raw, idx, '\t');
-    else this.q.push({ k: CELL, text: raw.trim(), line: idx, group: -1 });
+    if (hasPipe(raw)) this.row(raw, idx, 'pipe');
+    else if (raw.indexOf('\t') !== -1) this.row(raw, idx, 'tab');
+    else this.push({ k: CELL, text: raw.trim(), line: idx, group: -1 });
   }
 
   /**
@@ -201,19 +221,39 @@ export class Tokenizer {
     return out;
   }
 
-  private row(s: string, idx: number, sep: RegExp | string): void {
-    let t = s.trim();
-    if (typeof sep !== 'string') {
+  private row(s: string, idx: number, sep: 'pipe' | 'tab'): void {
+    let t = s;
+    if (sep === 'pipe') {
+      t = s.trim();
       if (MARKDOWN_SEPARATOR_RE.test(t)) return;
       if (this.modes.markdown && t.length > 1 && PIPE_RE.test(t[0]!) && PIPE_RE.test(t[t.length - 1]!)) t = t.slice(1, -1);
-    } else {
-      t = s; // keep leading/trailing tabs: they are empty cells
-    }
-    const parts = t.split(sep);
-    const n = Math.min(parts.length, MAX_CELLS);
-    for (let j = 0; j < n; j++) this.q.push({ k: CELL, text: parts[j]!.trim(), line: idx, group: idx });
-    this.q.push({ k: BREAK, text: '', line: idx, group: idx });
+    } // tab rows keep their leading/trailing tabs: they are empty cells
+    const cells = splitCells(t, sep, MAX_CELLS);
+    for (const c of cells) this.push({ k: CELL, text: c, line: idx, group: idx });
+    this.push({ k: BREAK, text: '', line: idx, group: idx });
   }
+}
+
+/** The first `max` cells of a pipe or tab row, trimmed (never splits a whole huge line). */
+export function splitCells(t: string, sep: 'pipe' | 'tab', max: number): string[] {
+  const out: string[] = [];
+  let start = 0;
+  while (out.length < max) {
+    let end: number;
+    if (sep === 'tab') end = t.indexOf('\t', start);
+    else {
+      const a = t.indexOf('|', start);
+      const b = t.indexOf('｜', start);
+      end = a === -1 ? b : b === -1 ? a : Math.min(a, b);
+    }
+    if (end === -1) {
+      out.push(t.slice(start).trim());
+      break;
+    }
+    out.push(t.slice(start, end).trim());
+    start = end + 1;
+  }
+  return out;
 }
 
 /** Widest row per row id over both formats (for deciding whether a short text is still a cell). */
@@ -293,8 +333,10 @@ export class TableScanner {
     ignoredText: new Map(),
     strayCells: new Map(),
     duplicateRows: [],
+    duplicateCount: 0,
     markers: { '2019': new Map(), '2021': new Map() },
     labelCount: 0,
+    tablesSeen: new Set(),
     lastSection: null,
     lastLine: -1,
   };
@@ -444,6 +486,7 @@ export class TableScanner {
         this.out.reviewColumns.add(hit.id);
         break;
     }
+    if (this.ctx) this.out.tablesSeen.add(this.ctx);
   }
 
   private openRow(section: TableSection, id: string, label: string, tok: Token): void {
@@ -500,7 +543,10 @@ export class TableScanner {
         if (!withValues) return;
       }
       const key = `${o.section}:${o.id}`;
-      if (this.out.rows.has(key)) this.out.duplicateRows.push({ label: o.label, line: o.line });
+      if (this.out.rows.has(key)) {
+        this.out.duplicateCount++;
+        if (this.out.duplicateRows.length < 20) this.out.duplicateRows.push({ label: o.label, line: o.line });
+      }
       else this.out.rows.set(key, { section: o.section, id: o.id, label: o.label, line: o.line, cells: o.cells });
       return;
     }
