@@ -56,6 +56,7 @@ export function register(program: Command, ctx: CliContext): void {
       const r = await load(file, opts.maxSize);
       const previous = opts.previous ? (await load(opts.previous, opts.maxSize)).report : undefined;
       const findings = checkReport(r.report, { info: r.info, ...(previous ? { previous } : {}) });
+      for (const line of r.info.notes) ctx.io.err(`注意：${line}\n`);
       if (opts.json) {
         ctx.io.out(`${JSON.stringify(checkResultJson(r, findings), null, 2)}\n`);
       } else {

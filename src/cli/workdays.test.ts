@@ -1,37 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cli } from '../../test/support/cli.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
-import { CliError } from './errors.js';
-import { configure, fromCommanderError, type CliContext } from './program.js';
-import { register } from './workdays.js';
 
-/** Runs `gongkai <args>` in-process with only the workdays verbs, the way src/cli/main.ts does. */
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io = { out: (s: string) => void (out += s), err: (s: string) => void (err += s) };
-  const ctx: CliContext = { io, exitCode: 0, env };
-  const program = configure(new Command('gongkai'), io);
-  register(program, ctx);
-  let code: number;
-  try {
-    await program.parseAsync(args, { from: 'user' });
-    code = ctx.exitCode;
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      const r = fromCommanderError(e);
-      if (r.message) io.err(`gongkai: ${r.message}\n`);
-      code = r.code;
-    } else if (e instanceof CliError) {
-      io.err(`gongkai: ${e.message}\n`);
-      code = e.exitCode;
-    } else throw e;
-  }
-  return { code, out, err };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'gongkai-cli-'));
 const my2027 = join(dir, 'my.json');

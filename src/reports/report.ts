@@ -171,7 +171,38 @@ export function canonicalReport(r: Report): Report {
   return out;
 }
 
-/** Pretty JSON of a report, keys in official order. */
+/**
+ * Pretty JSON of a report with every key in official order. (JavaScript objects list integer-like
+ * keys such as "1", "2", "4" before "3.1", so JSON.stringify alone would put row 4 before row 3.1.)
+ */
 export function reportToJson(r: Report): string {
-  return JSON.stringify(canonicalReport(r), null, 2);
+  const c = canonicalReport(r);
+  const f = FORMATS[c.format];
+  const table = (t: Record<string, Record<string, unknown>>, rows: readonly { id: string }[], cols: readonly { id: string }[]) =>
+    new OrderedObject(rows.map((row) => [row.id, new OrderedObject(cols.map((col) => [col.id, t[row.id]![col.id]]))]));
+  const proactiveRows = f.proactive.flatMap((b) => b.rows.map((row) => ({ row, cols: b.columns })));
+  const doc = new OrderedObject([
+    ['agency', c.agency],
+    ['year', c.year],
+    ['format', c.format],
+    [
+      'proactive',
+      new OrderedObject(proactiveRows.map(({ row, cols }) => [row.id, new OrderedObject(cols.map((col) => [col.id, c.proactive[row.id]![col.id]]))])),
+    ],
+    ['applications', table(c.applications, f.applicationRows, f.applicationColumns)],
+    ['reviews', table(c.reviews, f.reviewGroups, f.reviewColumns)],
+    ['sections', new OrderedObject(PROSE_SECTION_IDS.map((id) => [id, c.sections[id]]))],
+  ]);
+  return stringifyOrdered(doc, '');
+}
+
+class OrderedObject {
+  constructor(readonly entries: [string, unknown][]) {}
+}
+
+function stringifyOrdered(v: unknown, indent: string): string {
+  if (!(v instanceof OrderedObject)) return JSON.stringify(v) ?? 'null';
+  if (v.entries.length === 0) return '{}';
+  const inner = `${indent}  `;
+  return `{\n${v.entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${stringifyOrdered(x, inner)}`).join(',\n')}\n${indent}}`;
 }
