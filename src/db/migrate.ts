@@ -1,0 +1,36 @@
+/**
+ * Migrations: TypeScript files in ./migrations, timestamp-prefixed and append-only, listed here so
+ * that the compiled build needs no directory scan. Run at start and by `gongkai db migrate`.
+ */
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
+import type { Db } from './database.js';
+import * as m2026112801 from './migrations/2026112801_accounts.js';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '2026112801_accounts': m2026112801,
+};
+
+export class MigrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MigrationError';
+  }
+}
+
+/** Brings the schema to the latest version; returns the names of the migrations applied now. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+    // PostgreSQL: name the schema, or Kysely may find another schema's migration tables.
+    ...(db.pgSchema ? { migrationTableSchema: db.pgSchema } : {}),
+  });
+  const r: MigrationResultSet = await migrator.migrateToLatest();
+  if (r.error) {
+    const failed = r.results?.find((x) => x.status === 'Error')?.migrationName;
+    throw new MigrationError(`数据库迁移失败${failed ? `（${failed}）` : ''}：${(r.error as Error).message ?? String(r.error)}`);
+  }
+  return (r.results ?? []).filter((x) => x.status === 'Success').map((x) => x.migrationName);
+}
