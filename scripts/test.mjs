@@ -10,7 +10,7 @@ function find(dir, out = []) {
     const p = join(dir, name);
     if (name === 'node_modules' || name === 'dist') continue;
     if (statSync(p).isDirectory()) find(p, out);
-    else if (name.endsWith('.test.ts')) out.push(p);
+    else if (name.endsWith('.test.ts') || name.endsWith('.test.tsx')) out.push(p);
   }
   return out;
 }

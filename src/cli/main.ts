@@ -10,6 +10,7 @@ import { register as registerWorkdays } from './workdays.js';
 import { register as registerFee } from './fee.js';
 import { register as registerReport } from './report.js';
 import { register as registerDemo } from './demo.js';
+import { register as registerServer } from './server.js';
 
 function version(): string {
   try {
@@ -33,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerFee(program, ctx);
   registerReport(program, ctx);
   registerDemo(program, ctx);
+  registerServer(program, ctx);
   return program;
 }
 

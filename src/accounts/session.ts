@@ -1,0 +1,83 @@
+/**
+ * Sessions in the database (so that several app nodes share them). The cookie holds a random
+ * token; the table holds its SHA-256, so a leaked table does not yield live sessions. Idle
+ * timeout and absolute lifetime both apply; each session has its own CSRF token.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+export const SESSION_COOKIE = 'gk_session';
+/** Logged out after this long without a request. */
+export const IDLE_TIMEOUT_MS = 30 * 60_000;
+/** Logged out after this long in any case. */
+export const ABSOLUTE_TIMEOUT_MS = 12 * 3600_000;
+
+export function newToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export async function createSession(db: Kysely<Database>, userId: number, ip: string | null, now = Date.now()): Promise<{ token: string; csrfToken: string }> {
+  const token = newToken();
+  const csrfToken = newToken(24);
+  const at = new Date(now).toISOString();
+  await db
+    .insertInto('sessions')
+    .values({
+      id: sha256(token),
+      user_id: userId,
+      csrf_token: csrfToken,
+      created_at: at,
+      last_seen_at: at,
+      expires_at: new Date(now + ABSOLUTE_TIMEOUT_MS).toISOString(),
+      ip,
+    })
+    .execute();
+  return { token, csrfToken };
+}
+
+export interface LiveSession {
+  id: string;
+  userId: number;
+  csrfToken: string;
+}
+
+/** The live session for a cookie token, refreshing its idle clock; null (and removed) if expired. */
+export async function loadSession(db: Kysely<Database>, token: string, now = Date.now()): Promise<LiveSession | null> {
+  if (!token || token.length > 100) return null;
+  const id = sha256(token);
+  const s = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!s) return null;
+  const idle = now - Date.parse(s.last_seen_at) > IDLE_TIMEOUT_MS;
+  if (idle || now > Date.parse(s.expires_at)) {
+    await db.deleteFrom('sessions').where('id', '=', id).execute();
+    return null;
+  }
+  // Refresh at most once a minute to keep writes down.
+  if (now - Date.parse(s.last_seen_at) > 60_000) {
+    await db.updateTable('sessions').set({ last_seen_at: new Date(now).toISOString() }).where('id', '=', id).execute();
+  }
+  return { id, userId: s.user_id, csrfToken: s.csrf_token };
+}
+
+export async function destroySession(db: Kysely<Database>, token: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', sha256(token)).execute();
+}
+
+/** Removes expired sessions (run from a periodic job). */
+export async function purgeSessions(db: Kysely<Database>, now = Date.now()): Promise<void> {
+  await db
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('expires_at', '<', new Date(now).toISOString()), eb('last_seen_at', '<', new Date(now - IDLE_TIMEOUT_MS).toISOString())]))
+    .execute();
+}

@@ -1,0 +1,52 @@
+/** Staff accounts and their roles (plain functions, db or transaction first). */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, Role } from '../db/schema.js';
+import { expandGrants, type Actor } from './policy.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export function findUserByUsername(db: Q, username: string) {
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+export async function createUser(
+  db: Q,
+  u: { username: string; displayName: string; passwordHash: string },
+): Promise<number> {
+  const now = new Date().toISOString();
+  const r = await db
+    .insertInto('users')
+    .values({ username: u.username, display_name: u.displayName, password_hash: u.passwordHash, password_changed_at: now, created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export async function grantRole(db: Q, userId: number, agencyId: number, role: Role): Promise<void> {
+  await db.insertInto('user_roles').values({ user_id: userId, agency_id: agencyId, role }).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/** Agency id → ids of its direct children. */
+export async function agencyChildren(db: Q): Promise<Map<number, number[]>> {
+  const rows = await db.selectFrom('agencies').select(['id', 'parent_id']).execute();
+  const m = new Map<number, number[]>();
+  for (const r of rows) {
+    if (r.parent_id === null) continue;
+    const list = m.get(r.parent_id);
+    if (list) list.push(r.id);
+    else m.set(r.parent_id, [r.id]);
+  }
+  return m;
+}
+
+/** The actor for a user: grants expanded over the agency tree. */
+export async function loadActor(db: Q, userId: number): Promise<Actor | null> {
+  const user = await db.selectFrom('users').select(['id', 'username', 'display_name', 'disabled']).where('id', '=', userId).executeTakeFirst();
+  if (!user || user.disabled) return null;
+  const grants = await db.selectFrom('user_roles').select(['agency_id', 'role']).where('user_id', '=', userId).execute();
+  const access = expandGrants(
+    grants.map((g) => ({ agencyId: g.agency_id, role: g.role })),
+    await agencyChildren(db),
+  );
+  return { userId: user.id, username: user.username, displayName: user.display_name, access };
+}

@@ -1,0 +1,59 @@
+/**
+ * Configuration from the environment, validated once at start. Every problem is reported in one
+ * Chinese line naming the variable; nothing starts with a half-valid configuration.
+ */
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Data folder: the SQLite file and (later) uploaded files. */
+  dataDir: string;
+  /** PostgreSQL URL; absent → SQLite in dataDir. */
+  databaseUrl: string | undefined;
+  /** Extra holiday data file (see docs/calendar.md). */
+  calendarFile: string | undefined;
+  /** Load the demo agencies and users into an empty database. */
+  demo: boolean;
+  /** Mark cookies Secure (set when the site is served over HTTPS). */
+  secureCookies: boolean;
+  /** Behind a reverse proxy: trust X-Forwarded-For for client addresses. */
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const v = env[name]?.trim().toLowerCase();
+  if (v === undefined || v === '') return undefined;
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(`${name} 只能是 1 或 0（收到「${env[name]}」）`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const portText = env.PORT?.trim() || '3000';
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
+    throw new ConfigError(`PORT 必须是 1–65535 之间的整数（收到「${env.PORT}」）`);
+  }
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL 只支持 PostgreSQL（postgres://用户@主机:端口/数据库）；不设置则使用内置 SQLite');
+  }
+  const host = env.HOST?.trim() || '127.0.0.1';
+  return {
+    port: Number(portText),
+    host,
+    dataDir: resolve(env.GONGKAI_DATA?.trim() || './data'),
+    databaseUrl,
+    calendarFile: env.GONGKAI_CALENDAR?.trim() || undefined,
+    demo: flag(env, 'GONGKAI_DEMO') ?? !databaseUrl,
+    secureCookies: flag(env, 'GONGKAI_SECURE_COOKIES') ?? false,
+    trustProxy: flag(env, 'GONGKAI_TRUST_PROXY') ?? false,
+  };
+}

@@ -1,0 +1,156 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, openTestApp, type TestApp } from '../../test/support/app.js';
+import { testDialect } from '../../test/support/db.js';
+import { MAX_FAILURES_PER_USER } from '../accounts/throttle.js';
+import { IDLE_TIMEOUT_MS, sha256 } from '../accounts/session.js';
+import { createAgency } from '../agencies/agency.repository.js';
+
+describe(`web application: accounts and security (${testDialect})`, () => {
+  let t: TestApp;
+  before(async () => {
+    t = await openTestApp();
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  test('the portal home lists the agencies with their disclosure offices, with security headers', async () => {
+    const c = new Client(t.app);
+    const r = await c.get('/');
+    assert.equal(r.status, 200);
+    assert.match(r.body, /永安镇人民政府/);
+    assert.match(r.body, /信息公开工作机构：永安镇党政办公室/);
+    assert.match(String(r.headers['content-security-policy']), /frame-ancestors 'none'/);
+    assert.equal(r.headers['x-content-type-options'], 'nosniff');
+    assert.ok(c.cookies.has('gk_csrf'), 'anonymous visitors get a CSRF cookie');
+  });
+
+  test('login with the right password opens the back office; the audit log records it', async () => {
+    const c = new Client(t.app, '10.0.0.2');
+    const r = await c.login('clerk');
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.location, '/admin');
+    const home = await c.get('/admin');
+    assert.equal(home.status, 200);
+    assert.match(home.body, /永安镇 信息员/);
+    assert.match(home.body, /<td>永安镇人民政府<\/td><td>信息员<\/td>/);
+    assert.equal(home.headers['cache-control'], 'no-store');
+    const log = await t.db.kysely.selectFrom('audit_log').select(['action', 'ip']).where('action', '=', 'login.success').execute();
+    assert.ok(log.some((x) => x.ip === '10.0.0.2'));
+  });
+
+  test('the back office redirects anonymous visitors to the login page', async () => {
+    const r = await new Client(t.app).get('/admin');
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.location, '/login?next=%2Fadmin');
+  });
+
+  test('a wrong password is refused with a Chinese message; the user name is kept, the password not', async () => {
+    const c = new Client(t.app, '10.0.0.3');
+    const r = await c.login('reviewer', 'wrong-password-1');
+    assert.equal(r.status, 401);
+    assert.match(r.body, /用户名或密码不正确/);
+    assert.match(r.body, /value="reviewer"/);
+    assert.doesNotMatch(r.body, /wrong-password-1/);
+    assert.equal(c.cookies.has('gk_session'), false);
+  });
+
+  test('an unknown user gets the same answer as a wrong password', async () => {
+    const r = await new Client(t.app, '10.0.0.4').login('nobody', 'whatever-123');
+    assert.equal(r.status, 401);
+    assert.match(r.body, /用户名或密码不正确/);
+  });
+
+  test(`login is throttled after ${MAX_FAILURES_PER_USER} failures, even with the right password`, async () => {
+    const c = new Client(t.app, '10.0.0.5');
+    for (let i = 0; i < MAX_FAILURES_PER_USER; i++) assert.equal((await c.login('head', `bad-password-${i}`)).status, 401);
+    const r = await c.login('head');
+    assert.equal(r.status, 429);
+    assert.match(r.body, /登录失败次数过多/);
+    assert.ok(Number(r.headers['retry-after']) > 0);
+    // From another address the account is throttled too (the limit is per user name).
+    assert.equal((await new Client(t.app, '10.0.0.6').login('head')).status, 429);
+    const actions = await t.db.kysely.selectFrom('audit_log').select('action').where('action', '=', 'login.throttled').execute();
+    assert.ok(actions.length >= 2);
+  });
+
+  test('a form without a CSRF token, or with a wrong one, is refused', async () => {
+    const c = new Client(t.app, '10.0.0.7');
+    await c.get('/login');
+    const none = await c.post('/login', { username: 'admin', password: 'Gongkai-demo-2026' }, { csrf: false });
+    assert.equal(none.status, 403);
+    assert.match(none.body, /CSRF/);
+    const wrong = await c.post('/login', { username: 'admin', password: 'Gongkai-demo-2026', _csrf: 'x'.repeat(32) });
+    assert.equal(wrong.status, 403);
+    // A logged-in session's token is its own: another client's token does not work.
+    const staff = new Client(t.app, '10.0.0.8');
+    await staff.login('admin');
+    const other = new Client(t.app, '10.0.0.9');
+    const foreign = await other.csrf();
+    const r = await staff.post('/logout', { _csrf: foreign });
+    assert.equal(r.status, 403);
+    assert.equal((await staff.get('/admin')).status, 200, 'still logged in');
+  });
+
+  test('logout ends the session for good', async () => {
+    const c = new Client(t.app, '10.0.0.10');
+    await c.login('supervisor');
+    const token = c.cookies.get('gk_session')!;
+    assert.equal((await c.post('/logout', {})).status, 303);
+    const row = await t.db.kysely.selectFrom('sessions').select('id').where('id', '=', sha256(token)).executeTakeFirst();
+    assert.equal(row, undefined);
+    c.cookies.set('gk_session', token);
+    assert.equal((await c.get('/admin')).status, 303);
+  });
+
+  test('an idle session expires', async () => {
+    const c = new Client(t.app, '10.0.0.11');
+    await c.login('admin');
+    const id = sha256(c.cookies.get('gk_session')!);
+    const old = new Date(Date.now() - IDLE_TIMEOUT_MS - 1000).toISOString();
+    await t.db.kysely.updateTable('sessions').set({ last_seen_at: old }).where('id', '=', id).execute();
+    assert.equal((await c.get('/admin')).status, 303);
+  });
+
+  test('HTML in stored data is escaped on every page', async () => {
+    await createAgency(t.db.kysely, {
+      parent_id: null,
+      name: '<script>alert(1)</script>测试局',
+      short_name: null,
+      kind: 'department',
+      code: null,
+      office_name: '"><img src=x onerror=alert(2)>',
+      office_address: null,
+      office_hours: null,
+      office_phone: null,
+      office_fax: null,
+      office_email: null,
+      postcode: null,
+    });
+    const r = await new Client(t.app).get('/');
+    assert.doesNotMatch(r.body, /<script>alert/);
+    assert.doesNotMatch(r.body, /<img src=x/);
+    assert.match(r.body, /&lt;script>alert\(1\)&lt;\/script>测试局/);
+  });
+
+  test('a next= that leaves the back office is ignored (no open redirect)', async () => {
+    const c = new Client(t.app, '10.0.0.12');
+    const r = await c.post('/login', { username: 'clerk', password: 'Gongkai-demo-2026', next: 'https://evil.example/' });
+    assert.equal(r.headers.location, '/admin');
+  });
+
+  test('unknown pages are a Chinese 404; oversized bodies are refused', async () => {
+    const r = await new Client(t.app).get('/no-such-page');
+    assert.equal(r.status, 404);
+    assert.match(r.body, /页面不存在/);
+    const c = new Client(t.app, '10.0.0.13');
+    const big = await c.post('/login', { username: 'x'.repeat(300_000), password: 'y' });
+    assert.equal(big.status, 413);
+  });
+
+  test('the audit log cannot be altered through the application database handle', async () => {
+    await assert.rejects(t.db.kysely.updateTable('audit_log').set({ action: 'x' }).execute());
+    await assert.rejects(t.db.kysely.deleteFrom('audit_log').execute());
+  });
+});

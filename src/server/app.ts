@@ -1,0 +1,163 @@
+/**
+ * The web application: one Fastify instance serving the public portal, the staff back office and
+ * (with the next increments) the JSON API. Cross-cutting concerns live here, in one place each:
+ * security headers, the session and actor of each request, CSRF protection of every state-changing
+ * request, and errors rendered as Chinese pages.
+ */
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { ForbiddenError, type Actor } from '../accounts/policy.js';
+import { SESSION_COOKIE, loadSession, newToken, safeEqual } from '../accounts/session.js';
+import { loadActor } from '../accounts/user.repository.js';
+import type { WorkCalendar } from '../calendar/calendar.js';
+import type { Db } from '../db/database.js';
+import { APP_CSS } from './static.js';
+import { ErrorPage, page } from './views/layout.js';
+import { registerAuthRoutes } from './routes/auth.js';
+import { registerPortalRoutes } from './routes/portal.js';
+import { registerAdminRoutes } from './routes/admin.js';
+
+export interface AppDeps {
+  db: Db;
+  calendar: WorkCalendar;
+  secureCookies?: boolean;
+  trustProxy?: boolean;
+  logger?: boolean;
+}
+
+/** The anonymous visitor's CSRF cookie (double submit); staff use their session's token. */
+export const CSRF_COOKIE = 'gk_csrf';
+/** Form bodies are small; uploads get their own limit on their own routes. */
+export const BODY_LIMIT = 256 * 1024;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    sessionToken: string | null;
+    csrfToken: string;
+  }
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ? { redact: ['req.headers.cookie', 'req.headers.authorization'] } : false,
+    trustProxy: deps.trustProxy ?? false,
+    bodyLimit: BODY_LIMIT,
+  });
+  app.decorate('deps', deps);
+  app.decorateRequest('actor', null);
+  app.decorateRequest('sessionToken', null);
+  app.decorateRequest('csrfToken', '');
+  await app.register(cookie);
+  await app.register(formbody);
+
+  app.addHook('onRequest', async (req, reply) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) {
+      const s = await loadSession(deps.db.kysely, token);
+      if (s) {
+        req.actor = await loadActor(deps.db.kysely, s.userId);
+        if (req.actor) {
+          req.sessionToken = token;
+          req.csrfToken = s.csrfToken;
+          reply.header('cache-control', 'no-store');
+        }
+      } else {
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      }
+    }
+    if (!req.actor) {
+      let anon = req.cookies[CSRF_COOKIE];
+      if (!anon || !/^[A-Za-z0-9_-]{20,64}$/.test(anon)) {
+        anon = newToken(24);
+        reply.setCookie(CSRF_COOKIE, anon, cookieOptions(deps));
+      }
+      req.csrfToken = anon;
+    }
+  });
+
+  // CSRF: every state-changing request carries the token (form field _csrf or header
+  // x-csrf-token) matching the session's token, or for anonymous visitors the gk_csrf cookie.
+  app.addHook('preHandler', async (req) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+    const body = req.body as Record<string, unknown> | undefined;
+    const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? req.headers['x-csrf-token'];
+    if (typeof sent !== 'string' || !req.csrfToken || !safeEqual(sent, req.csrfToken)) {
+      throw new HttpError(403, '表单已过期或来源不明（CSRF 校验失败），请刷新页面后重新提交。');
+    }
+  });
+
+  app.get('/static/app.css', async (_req, reply) => {
+    reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8');
+    return APP_CSS;
+  });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  registerPortalRoutes(app);
+  registerAuthRoutes(app);
+  registerAdminRoutes(app);
+
+  app.setNotFoundHandler(async (req, reply) => {
+    reply.code(404);
+    return sendPage(reply, ErrorPage({ status: 404, message: `找不到页面：${req.url}` }));
+  });
+
+  app.setErrorHandler(async (err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
+    let status = 500;
+    let message = '服务器内部错误，请稍后再试。';
+    if (err instanceof HttpError) ({ status, message } = err);
+    else if (err instanceof ForbiddenError) ({ status, message } = err);
+    else if (err.statusCode === 413) [status, message] = [413, '提交的内容过大。'];
+    else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) [status, message] = [err.statusCode, '请求格式有误。'];
+    else req.log.error(err);
+    reply.code(status);
+    if (req.url.startsWith('/api/')) return { error: message };
+    return sendPage(reply, ErrorPage({ status, message, area: req.url.startsWith('/admin') ? 'admin' : 'portal' }));
+  });
+
+  return app;
+}
+
+export function cookieOptions(deps: AppDeps) {
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: deps.secureCookies ?? false };
+}
+
+export function sendPage(reply: FastifyReply, node: preact.VNode): FastifyReply {
+  return reply.type('text/html; charset=utf-8').send(page(node));
+}
+
+/** The actor of a back-office request; anonymous visitors are sent to the login page. */
+export function requireActor(req: FastifyRequest, reply: FastifyReply): Actor | null {
+  if (req.actor) return req.actor;
+  void reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+  return null;
+}
+
+export function clientIp(req: FastifyRequest): string {
+  return req.ip || 'unknown';
+}

@@ -1,0 +1,41 @@
+/** The public portal: the agencies and how to reach their disclosure offices. */
+import type { FastifyInstance } from 'fastify';
+import { listAgencies, type AgencyNode } from '../../agencies/agency.repository.js';
+import { sendPage } from '../app.js';
+import { Layout } from '../views/layout.js';
+
+function AgencyTree({ nodes }: { nodes: AgencyNode[] }) {
+  return (
+    <ul>
+      {nodes.map((n) => (
+        <li key={n.id}>
+          <strong>{n.name}</strong>
+          {n.officeName ? (
+            <span>
+              {' '}
+              · 信息公开工作机构：{n.officeName}
+              {n.officePhone ? `，电话 ${n.officePhone}` : ''}
+              {n.officeAddress ? `，地址 ${n.officeAddress}` : ''}
+            </span>
+          ) : null}
+          {n.children.length ? <AgencyTree nodes={n.children} /> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function registerPortalRoutes(app: FastifyInstance): void {
+  app.get('/', async (_req, reply) => {
+    const tree = await listAgencies(app.deps.db.kysely);
+    return sendPage(
+      reply,
+      <Layout title="首页" area="portal">
+        <h1>政府信息公开</h1>
+        <p>依据《中华人民共和国政府信息公开条例》，公民、法人和其他组织可以向行政机关申请获取相关政府信息。</p>
+        <h2>行政机关及其政府信息公开工作机构</h2>
+        {tree.length ? <AgencyTree nodes={tree} /> : <p>尚未登记行政机关。</p>}
+      </Layout>,
+    );
+  });
+}
