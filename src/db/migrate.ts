@@ -5,9 +5,11 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import type { Db } from './database.js';
 import * as m2026112801 from './migrations/2026112801_accounts.js';
+import * as m2026112802 from './migrations/2026112802_applications.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026112801_accounts': m2026112801,
+  '2026112802_applications': m2026112802,
 };
 
 export class MigrationError extends Error {

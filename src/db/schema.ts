@@ -78,6 +78,139 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Applications (依申请公开): src/applications. The string unions are the stored values; their
+// labels, the state machine and the rules live in src/applications/application.ts.
+
+/** Where the application stands (the state machine: src/applications/application.ts). */
+export type ApplicationState =
+  | 'submitted'
+  | 'registered'
+  | 'correction_requested'
+  | 'in_process'
+  | 'consulting'
+  | 'fee_notified'
+  | 'reopened'
+  | 'replied'
+  | 'correction_lapsed'
+  | 'fee_lapsed'
+  | 'withdrawn';
+
+/** How the application reached the agency (条例第31条); e-mail counts as 互联网渠道. */
+export type ApplicationChannel = 'online' | 'in_person' | 'post_signed' | 'post_ordinary' | 'fax' | 'email';
+
+/** The applicant columns of the annual report (DOMAIN §3, src/reports/format.ts). */
+export type ApplicantType = 'natural_person' | 'commercial' | 'research' | 'public_interest' | 'legal_services' | 'other';
+
+export type IdType = 'resident_id' | 'passport' | 'hk_macao_permit' | 'taiwan_permit' | 'foreign_permanent_resident' | 'uscc' | 'other';
+
+/** 指定提供政府信息的形式 (条例第29条第二款第（三）项). */
+export type ProvisionForm = 'paper' | 'electronic';
+
+/** 获取信息的方式. */
+export type Delivery = 'post' | 'email' | 'pickup' | 'online';
+
+/** computeClocks' status (src/applications/clock.ts) at the last change. */
+export type StoredClockStatus = 'paused' | 'on_time' | 'due_soon' | 'overdue' | 'replied_on_time' | 'replied_late' | 'closed';
+
+export interface ApplicationsTable {
+  id: Id;
+  agency_id: number;
+  /** `<agency id>-<year>-<6-digit serial per agency and year>`, e.g. 7-2026-000123. */
+  tracking_number: string;
+  /** SHA-256 (hex) of `<tracking number>:<查询码>`; the 查询码 itself is shown once and never stored. */
+  tracking_secret_hash: string;
+  channel: ApplicationChannel;
+  applicant_type: ApplicantType;
+  /** 姓名 or 名称. Personal data from here to `purpose`: staff views only. */
+  applicant_name: string;
+  id_type: IdType;
+  id_number: string;
+  /** 联系人 (organisations). */
+  contact_person: string | null;
+  contact_phone: string | null;
+  contact_email: string | null;
+  contact_address: string | null;
+  postcode: string | null;
+  /** 所需信息的名称、文号或者便于查询的其他特征性描述 (条例第29条). */
+  description: string;
+  purpose: string | null;
+  provision_form: ProvisionForm;
+  delivery: Delivery;
+  /** The day submitted / signed for / the letter or fax arrived / sent online (条例第31条). */
+  submitted_on: string;
+  /** The day the office and the applicant confirmed (post_ordinary, online, email, fax). */
+  confirmed_on: string | null;
+  /** 收到申请之日 by the rules of 条例第31条; null until an online application is confirmed. */
+  received_on: string | null;
+  state: ApplicationState;
+  /** Reply due date (条例第33条); null while unknown (clock stopped, awaiting correction, closed early). */
+  reply_due_on: string | null;
+  /** Last day for the single correction notice (条例第30条: receipt + 7 working days). */
+  correction_due_on: string | null;
+  /** The date the work queue sorts by: reply due, or the end of the current wait (correction, opinion, fee). */
+  next_due_on: string | null;
+  clock_status: StoredClockStatus | null;
+  /** 1 when a stored date was computed beyond the holiday data (推算). */
+  clock_provisional: ColumnType<number, number | undefined, number>;
+  extension_days: number | null;
+  /** Annual-report row id (src/reports/format.ts), null until closed. */
+  outcome_row: string | null;
+  outcome_basis: string | null;
+  /** The report format ('2019' | '2021') the outcome row belongs to. */
+  outcome_format: string | null;
+  closed_on: string | null;
+  /** Optimistic concurrency: every change checks and bumps it. */
+  version: ColumnType<number, number | undefined, number>;
+  created_at: string;
+  updated_at: string;
+  /** The staff member who registered it; null for online submissions. */
+  created_by: number | null;
+}
+
+export interface ApplicationEventsTable {
+  id: Id;
+  application_id: number;
+  type: string;
+  /** The legal date of the event (ISO date). */
+  date: string;
+  /** When it was recorded (ISO timestamp). */
+  at: string;
+  user_id: number | null;
+  /** JSON text, by event type (src/applications/application.ts EventData). */
+  data: string | null;
+  /** Internal note: staff only. */
+  note: string | null;
+}
+
+/** Serial numbers of tracking numbers, per agency and year. */
+export interface ApplicationSerialsTable {
+  agency_id: number;
+  year: number;
+  last_serial: number;
+}
+
+export type ReviewKind = 'reconsideration' | 'litigation_direct' | 'litigation_after';
+export type ReviewResult = 'upheld' | 'corrected' | 'other';
+
+/** 行政复议 / 行政诉讼 about an application (report section 四). */
+export interface ReviewCasesTable {
+  id: Id;
+  application_id: number;
+  kind: ReviewKind;
+  filed_on: string;
+  /** 复议机关 or 人民法院. */
+  body: string | null;
+  case_number: string | null;
+  /** null: 尚未审结. */
+  result: ReviewResult | null;
+  decided_on: string | null;
+  note: string | null;
+  created_at: string;
+  updated_at: string;
+  created_by: number | null;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   users: UsersTable;
@@ -85,6 +218,10 @@ export interface Database {
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
   audit_log: AuditLogTable;
+  applications: ApplicationsTable;
+  application_events: ApplicationEventsTable;
+  application_serials: ApplicationSerialsTable;
+  review_cases: ReviewCasesTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;
@@ -94,3 +231,8 @@ export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
 export type Session = Selectable<SessionsTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type ApplicationRow = Selectable<ApplicationsTable>;
+export type NewApplication = Insertable<ApplicationsTable>;
+export type ApplicationUpdate = Updateable<ApplicationsTable>;
+export type ApplicationEventRow = Selectable<ApplicationEventsTable>;
+export type ReviewCaseRow = Selectable<ReviewCasesTable>;

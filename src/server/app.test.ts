@@ -154,3 +154,54 @@ describe(`web application: accounts and security (${testDialect})`, () => {
     await assert.rejects(t.db.kysely.deleteFrom('audit_log').execute());
   });
 });
+
+describe(`JSON API basics (${testDialect})`, () => {
+  let t: TestApp;
+  before(async () => {
+    t = await openTestApp();
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  test('the OpenAPI document lists the endpoints with their schemas', async () => {
+    const r = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    assert.equal(r.statusCode, 200);
+    const doc = r.json();
+    assert.equal(doc.openapi, '3.1.0');
+    assert.ok(doc.paths['/api/v1/agencies'].get);
+    assert.ok(doc.paths['/api/v1/me'].get.security);
+    assert.equal(doc.paths['/api/v1/agencies'].get.responses['200'].content['application/json'].schema.type, 'object');
+  });
+
+  test('public agencies; /me needs a session; unknown endpoints are JSON 404s', async () => {
+    const agencies = await t.app.inject({ method: 'GET', url: '/api/v1/agencies' });
+    assert.equal(agencies.statusCode, 200);
+    assert.ok(agencies.json().agencies.some((a: { name: string }) => a.name === '永安镇人民政府'));
+    const anon = await t.app.inject({ method: 'GET', url: '/api/v1/me' });
+    assert.equal(anon.statusCode, 401);
+    assert.deepEqual(anon.json(), { error: '请先登录' });
+    const c = new Client(t.app, '10.1.0.1');
+    await c.login('head');
+    const me = await c.get('/api/v1/me');
+    assert.equal(me.status, 200);
+    const body = JSON.parse(me.body);
+    assert.equal(body.username, 'head');
+    assert.deepEqual(body.roles[0].labels, ['负责人']);
+    const missing = await t.app.inject({ method: 'GET', url: '/api/v1/nothing' });
+    assert.equal(missing.statusCode, 404);
+    assert.match(missing.json().error, /没有这个接口/);
+  });
+
+  test('a state-changing API request without the CSRF header is refused', async () => {
+    const c = new Client(t.app, '10.1.0.2');
+    await c.login('admin');
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/logout',
+      headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/json' },
+      payload: '{}',
+    });
+    assert.equal(r.statusCode, 403);
+  });
+});

@@ -13,10 +13,13 @@ import { loadActor } from '../accounts/user.repository.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
 import type { Db } from '../db/database.js';
 import { APP_CSS } from './static.js';
+import { HttpError } from './errors.js';
 import { ErrorPage, page } from './views/layout.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerPortalRoutes } from './routes/portal.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerCoreApi } from './routes/api-core.js';
+import { registerApiDocs } from './api.js';
 
 export interface AppDeps {
   db: Db;
@@ -42,15 +45,7 @@ declare module 'fastify' {
   }
 }
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
+export { HttpError };
 
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy':
@@ -121,9 +116,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPortalRoutes(app);
   registerAuthRoutes(app);
   registerAdminRoutes(app);
+  registerApiDocs(app);
+  registerCoreApi(app);
 
   app.setNotFoundHandler(async (req, reply) => {
     reply.code(404);
+    if (req.url.startsWith('/api/')) return { error: `没有这个接口：${req.method} ${req.url.split('?')[0]}` };
     return sendPage(reply, ErrorPage({ status: 404, message: `找不到页面：${req.url}` }));
   });
 
@@ -136,7 +134,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) [status, message] = [err.statusCode, '请求格式有误。'];
     else req.log.error(err);
     reply.code(status);
-    if (req.url.startsWith('/api/')) return { error: message };
+    if (req.url.startsWith('/api/')) {
+      const fields = (err as { fields?: Record<string, string> }).fields;
+      return fields ? { error: message, fields } : { error: message };
+    }
     return sendPage(reply, ErrorPage({ status, message, area: req.url.startsWith('/admin') ? 'admin' : 'portal' }));
   });
 

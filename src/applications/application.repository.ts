@@ -1,0 +1,282 @@
+/**
+ * Storage of applications, their event log and review cases: plain functions taking the database
+ * or a transaction first. No rules here (application.service.ts decides); every query runs the
+ * same on SQLite and PostgreSQL.
+ */
+import { expressionBuilder, sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import type {
+  ApplicationRow,
+  ApplicationState,
+  ApplicationUpdate,
+  Database,
+  NewApplication,
+  ReviewCaseRow,
+  ReviewKind,
+  ReviewResult,
+} from '../db/schema.js';
+import type { AppEvent, EventData, EventType, NewAppEvent } from './application.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+// ---------------------------------------------------------------------------------------------
+// Agencies and users (read only)
+
+export function findAgency(db: Q, id: number): Promise<{ id: number; name: string } | undefined> {
+  return db.selectFrom('agencies').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applications
+
+/** The next serial of the agency's tracking numbers in `year` (atomic: an upsert). */
+export async function nextSerial(db: Q, agencyId: number, year: number): Promise<number> {
+  const r = await db
+    .insertInto('application_serials')
+    .values({ agency_id: agencyId, year, last_serial: 1 })
+    .onConflict((oc) => oc.columns(['agency_id', 'year']).doUpdateSet({ last_serial: sql<number>`application_serials.last_serial + 1` }))
+    .returning('last_serial')
+    .executeTakeFirstOrThrow();
+  return r.last_serial;
+}
+
+export async function insertApplication(db: Q, values: NewApplication): Promise<number> {
+  const r = await db.insertInto('applications').values(values).returning('id').executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export function findApplication(db: Q, id: number): Promise<ApplicationRow | undefined> {
+  return db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findApplicationByTrackingNumber(db: Q, trackingNumber: string): Promise<ApplicationRow | undefined> {
+  return db.selectFrom('applications').selectAll().where('tracking_number', '=', trackingNumber).executeTakeFirst();
+}
+
+/**
+ * Writes a change when, and only when, the row still has the version the change was computed
+ * from; bumps the version. false: somebody else changed it first (nothing written).
+ */
+export async function updateApplicationIfVersion(db: Q, id: number, version: number, patch: ApplicationUpdate): Promise<boolean> {
+  const r = await db
+    .updateTable('applications')
+    .set({ ...patch, version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The event log (append-only: the table refuses UPDATE and DELETE)
+
+export async function insertEvent(db: Q, applicationId: number, e: NewAppEvent, userId: number | null, at: string): Promise<number> {
+  const r = await db
+    .insertInto('application_events')
+    .values({
+      application_id: applicationId,
+      type: e.type,
+      date: e.date,
+      at,
+      user_id: userId,
+      data: JSON.stringify(e.data),
+      note: e.note,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export interface EventWithUser {
+  event: AppEvent;
+  userName: string | null;
+}
+
+/** The log of an application in recording order, with the recording user's display name. */
+export async function listEvents(db: Q, applicationId: number): Promise<EventWithUser[]> {
+  const rows = await db
+    .selectFrom('application_events')
+    .leftJoin('users', 'users.id', 'application_events.user_id')
+    .select([
+      'application_events.id',
+      'application_events.type',
+      'application_events.date',
+      'application_events.at',
+      'application_events.user_id',
+      'application_events.data',
+      'application_events.note',
+      'users.display_name',
+    ])
+    .where('application_events.application_id', '=', applicationId)
+    .orderBy('application_events.id')
+    .execute();
+  return rows.map((r) => ({
+    event: {
+      id: r.id,
+      type: r.type as EventType,
+      date: r.date,
+      at: r.at,
+      userId: r.user_id,
+      note: r.note,
+      data: (r.data ? JSON.parse(r.data) : {}) as EventData[EventType],
+    } as AppEvent,
+    userName: r.display_name ?? null,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Review cases (复议、诉讼)
+
+export async function insertReviewCase(
+  db: Q,
+  v: { applicationId: number; kind: ReviewKind; filedOn: string; body: string | null; caseNumber: string | null; note: string | null; userId: number; at: string },
+): Promise<number> {
+  const r = await db
+    .insertInto('review_cases')
+    .values({
+      application_id: v.applicationId,
+      kind: v.kind,
+      filed_on: v.filedOn,
+      body: v.body,
+      case_number: v.caseNumber,
+      result: null,
+      decided_on: null,
+      note: v.note,
+      created_at: v.at,
+      updated_at: v.at,
+      created_by: v.userId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export function findReviewCase(db: Q, id: number): Promise<ReviewCaseRow | undefined> {
+  return db.selectFrom('review_cases').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function setReviewResult(db: Q, id: number, v: { result: ReviewResult; decidedOn: string; note: string | null; at: string }): Promise<void> {
+  await db
+    .updateTable('review_cases')
+    .set({ result: v.result, decided_on: v.decidedOn, note: v.note, updated_at: v.at })
+    .where('id', '=', id)
+    .where('result', 'is', null)
+    .execute();
+}
+
+export function listReviewCases(db: Q, applicationId: number): Promise<ReviewCaseRow[]> {
+  return db.selectFrom('review_cases').selectAll().where('application_id', '=', applicationId).orderBy('id').execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The work queue
+
+export interface QueueFilter {
+  agencyIds: readonly number[];
+  /** One state, or the open / closed states; null: all. */
+  states: readonly ApplicationState[] | null;
+  openStates: readonly ApplicationState[];
+  /** Exact tracking number, or a text to find in name, description and tracking number. */
+  trackingNumber: string | null;
+  text: string | null;
+  overdueOnly: boolean;
+  today: string;
+  limit: number;
+  offset: number;
+}
+
+export interface QueueRow {
+  id: number;
+  tracking_number: string;
+  agency_id: number;
+  agency_name: string;
+  applicant_type: ApplicationRow['applicant_type'];
+  applicant_name: string;
+  channel: ApplicationRow['channel'];
+  state: ApplicationState;
+  submitted_on: string;
+  received_on: string | null;
+  reply_due_on: string | null;
+  next_due_on: string | null;
+  clock_status: ApplicationRow['clock_status'];
+  clock_provisional: number;
+  extension_days: number | null;
+  outcome_row: string | null;
+  outcome_format: string | null;
+  closed_on: string | null;
+  version: number;
+  /** 1 when open and the reply due date has passed. */
+  overdue: number;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function queueWhere(f: QueueFilter): Expression<SqlBool> {
+  const eb = expressionBuilder<Database, 'applications'>();
+  const parts: Expression<SqlBool>[] = [eb('applications.agency_id', 'in', [...f.agencyIds])];
+  if (f.states) parts.push(eb('applications.state', 'in', [...f.states]));
+  if (f.overdueOnly) {
+    parts.push(eb('applications.state', 'in', [...f.openStates]));
+    parts.push(eb('applications.reply_due_on', '<', f.today));
+  }
+  if (f.trackingNumber) parts.push(eb('applications.tracking_number', '=', f.trackingNumber));
+  if (f.text) {
+    const pattern = `%${escapeLike(f.text.toLowerCase())}%`;
+    const like = (col: 'applicant_name' | 'description' | 'tracking_number') =>
+      sql<SqlBool>`lower(${sql.ref(`applications.${col}`)}) like ${pattern} escape '\\'`;
+    parts.push(eb.or([like('applicant_name'), like('description'), like('tracking_number')]));
+  }
+  return eb.and(parts);
+}
+
+/**
+ * An agency set's cases: overdue first (open, reply due date before today), then by the next due
+ * date (reply due, or the end of the current wait), cases without one last, then oldest first.
+ */
+export async function queryQueue(db: Q, f: QueueFilter): Promise<{ total: number; rows: QueueRow[] }> {
+  if (f.agencyIds.length === 0) return { total: 0, rows: [] };
+  const where = queueWhere(f);
+  const overdue = (eb: ReturnType<typeof expressionBuilder<Database, 'applications'>>) =>
+    eb
+      .case()
+      .when(eb.and([eb('applications.state', 'in', [...f.openStates]), eb('applications.reply_due_on', '<', f.today)]))
+      .then(1)
+      .else(0)
+      .end();
+  const [count, rows] = await Promise.all([
+    db.selectFrom('applications').select((eb) => eb.fn.countAll<number>().as('n')).where(where).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('applications')
+      .innerJoin('agencies', 'agencies.id', 'applications.agency_id')
+      .select([
+        'applications.id',
+        'applications.tracking_number',
+        'applications.agency_id',
+        'agencies.name as agency_name',
+        'applications.applicant_type',
+        'applications.applicant_name',
+        'applications.channel',
+        'applications.state',
+        'applications.submitted_on',
+        'applications.received_on',
+        'applications.reply_due_on',
+        'applications.next_due_on',
+        'applications.clock_status',
+        'applications.clock_provisional',
+        'applications.extension_days',
+        'applications.outcome_row',
+        'applications.outcome_format',
+        'applications.closed_on',
+        'applications.version',
+      ])
+      .select((eb) => overdue(eb as never).as('overdue'))
+      .where(where)
+      .orderBy((eb) => overdue(eb as never), 'desc')
+      .orderBy(sql`case when ${sql.ref('applications.next_due_on')} is null then 1 else 0 end`)
+      .orderBy('applications.next_due_on')
+      .orderBy('applications.id')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute(),
+  ]);
+  return { total: Number(count.n), rows: rows.map((r) => ({ ...r, overdue: Number(r.overdue) })) as QueueRow[] };
+}
