@@ -229,54 +229,66 @@ function queueWhere(f: QueueFilter): Expression<SqlBool> {
 }
 
 /**
- * An agency set's cases: overdue first (open, reply due date before today), then by the next due
- * date (reply due, or the end of the current wait), cases without one last, then oldest first.
+ * An agency set's cases, one page, and how many there are.
+ *
+ * Open cases are ordered by next_due_on (set for every open case: the reply due date while the
+ * clock runs, otherwise the end of the current wait), oldest first: whatever is past its date —
+ * overdue replies above all, whose next_due_on is their reply due date — comes first. This order
+ * is an index scan (agency_id, next_due_on) that stops at the page. Closed cases: most recently
+ * closed first. `overdue` flags open cases whose reply due date is before today.
  */
 export async function queryQueue(db: Q, f: QueueFilter): Promise<{ total: number; rows: QueueRow[] }> {
   if (f.agencyIds.length === 0) return { total: 0, rows: [] };
   const where = queueWhere(f);
-  const overdue = (eb: ReturnType<typeof expressionBuilder<Database, 'applications'>>) =>
-    eb
-      .case()
-      .when(eb.and([eb('applications.state', 'in', [...f.openStates]), eb('applications.reply_due_on', '<', f.today)]))
-      .then(1)
-      .else(0)
-      .end();
-  const [count, rows] = await Promise.all([
-    db.selectFrom('applications').select((eb) => eb.fn.countAll<number>().as('n')).where(where).executeTakeFirstOrThrow(),
-    db
-      .selectFrom('applications')
-      .innerJoin('agencies', 'agencies.id', 'applications.agency_id')
-      .select([
-        'applications.id',
-        'applications.tracking_number',
-        'applications.agency_id',
-        'agencies.name as agency_name',
-        'applications.applicant_type',
-        'applications.applicant_name',
-        'applications.channel',
-        'applications.state',
-        'applications.submitted_on',
-        'applications.received_on',
-        'applications.reply_due_on',
-        'applications.next_due_on',
-        'applications.clock_status',
-        'applications.clock_provisional',
-        'applications.extension_days',
-        'applications.outcome_row',
-        'applications.outcome_format',
-        'applications.closed_on',
-        'applications.version',
-      ])
-      .select((eb) => overdue(eb as never).as('overdue'))
-      .where(where)
-      .orderBy((eb) => overdue(eb as never), 'desc')
+  const eb = expressionBuilder<Database, 'applications'>();
+  const overdue = eb
+    .case()
+    .when(eb.and([eb('applications.state', 'in', [...f.openStates]), eb('applications.reply_due_on', '<', f.today)]))
+    .then(1)
+    .else(0)
+    .end();
+  const onlyOpen = f.states !== null && f.states.every((s) => f.openStates.includes(s));
+  const onlyClosed = f.states !== null && f.states.every((s) => !f.openStates.includes(s));
+  let page = db
+    .selectFrom('applications')
+    .innerJoin('agencies', 'agencies.id', 'applications.agency_id')
+    .select([
+      'applications.id',
+      'applications.tracking_number',
+      'applications.agency_id',
+      'agencies.name as agency_name',
+      'applications.applicant_type',
+      'applications.applicant_name',
+      'applications.channel',
+      'applications.state',
+      'applications.submitted_on',
+      'applications.received_on',
+      'applications.reply_due_on',
+      'applications.next_due_on',
+      'applications.clock_status',
+      'applications.clock_provisional',
+      'applications.extension_days',
+      'applications.outcome_row',
+      'applications.outcome_format',
+      'applications.closed_on',
+      'applications.version',
+    ])
+    .select(overdue.as('overdue'))
+    .where(where);
+  if (onlyOpen) {
+    page = page.where('applications.next_due_on', 'is not', null).orderBy('applications.next_due_on').orderBy('applications.id');
+  } else if (onlyClosed) {
+    page = page.orderBy('applications.closed_on', 'desc').orderBy('applications.id', 'desc');
+  } else {
+    page = page
       .orderBy(sql`case when ${sql.ref('applications.next_due_on')} is null then 1 else 0 end`)
       .orderBy('applications.next_due_on')
-      .orderBy('applications.id')
-      .limit(f.limit)
-      .offset(f.offset)
-      .execute(),
+      .orderBy('applications.closed_on', 'desc')
+      .orderBy('applications.id');
+  }
+  const [count, rows] = await Promise.all([
+    db.selectFrom('applications').select((e) => e.fn.countAll<number>().as('n')).where(where).executeTakeFirstOrThrow(),
+    page.limit(f.limit).offset(f.offset).execute(),
   ]);
   return { total: Number(count.n), rows: rows.map((r) => ({ ...r, overdue: Number(r.overdue) })) as QueueRow[] };
 }

@@ -12,7 +12,7 @@ import { ConflictError, NotFoundError, StateError } from '../errors.js';
 import { ValidationError } from '../validation.js';
 import { openTestDb, testDialect } from '../../test/support/db.js';
 import { fixedClock, inPerson, personInput, setupDesk, type Desk } from '../../test/support/application-fixtures.js';
-import { STATE_LABELS, TRANSITIONS, type TransitionEvent } from './application.js';
+import { isClosed, STATE_LABELS, TRANSITIONS, type TransitionEvent } from './application.js';
 import {
   addReviewCase,
   confirmReceipt,
@@ -303,6 +303,16 @@ describe(`application desk (${testDialect})`, () => {
       await act(startConsultation, desk.clerkA, id, { kind: 'third_party', date: '2025-03-10', letterReceivedOn: '2025-03-11', party: '某公司' });
       await act(startConsultation, desk.clerkA, id, { kind: 'other_agency', date: '2025-03-11', letterReceivedOn: '2025-03-12', party: '市乙局' });
       await rejects(act(startConsultation, desk.clerkA, id, { kind: 'third_party', date: '2025-03-12', party: '另一公司' }), StateError, /尚未收到意见/);
+      // A letter received later than other events does not block recording them, but nothing may close before it.
+      const late = await registered('2025-03-03');
+      await act(startConsultation, desk.clerkA, late, { kind: 'third_party', date: '2025-03-05', letterReceivedOn: '2025-03-20', party: '外地某公司' });
+      await act(startConsultation, desk.clerkA, late, { kind: 'other_agency', date: '2025-03-06', letterReceivedOn: '2025-03-07', party: '市乙局' });
+      await act(recordOpinion, desk.clerkA, late, { kind: 'other_agency', date: '2025-03-10', opinion: 'consent' });
+      const w = (await rejects(act(withdraw, desk.clerkA, late, { date: '2025-03-12' }), ValidationError)) as ValidationError;
+      assert.match(w.fields.date!, /早于已登记的送达日期（2025-03-20）/);
+      await rejects(act(recordOpinion, desk.clerkA, late, { kind: 'third_party', date: '2025-03-19', opinion: 'consent' }), ValidationError, /不能早于对方收到征求意见书的日期/);
+      await act(recordOpinion, desk.clerkA, late, { kind: 'third_party', date: '2025-03-21', opinion: 'consent' });
+      assert.equal((await row(late)).state, 'in_process');
       // Silence of an agency = consent (第34条), but not before its 15 working days (→ 04-02).
       await rejects(act(recordOpinion, desk.clerkA, id, { kind: 'other_agency', date: '2025-04-02', opinion: 'no_reply' }), StateError, /尚未届满/);
       await act(recordOpinion, desk.clerkA, id, { kind: 'other_agency', date: '2025-04-03', opinion: 'no_reply' });
@@ -570,6 +580,8 @@ describe(`application desk (${testDialect})`, () => {
           assert.equal(a.state, expected);
           assert.equal(r.state, expected);
           assert.equal(a.version, r.version);
+          // The queue's order relies on it: next_due_on is set exactly for open cases.
+          assert.equal(a.next_due_on === null, isClosed(a.state), `next_due_on ${a.next_due_on} in ${a.state}`);
           assert.ok((await eventCount(id)) > before);
           const last = await db.kysely.selectFrom('application_events').select(['type', 'user_id']).where('application_id', '=', id).orderBy('id', 'desc').executeTakeFirstOrThrow();
           assert.equal(last.type, t.event);

@@ -13,7 +13,9 @@
  *   6. writes the audit log (no personal data in it).
  *
  * Signatures: `(db, deps, actor, input)`; deps carry the working-day calendar and the clock
- * (`now`, for tests). Dates are ISO dates in China (UTC+8).
+ * (`now`, for tests). Inputs are `unknown` on purpose: a form's strings and an API's JSON both go
+ * through the operation's schema (parsed types: application.schema.ts). Dates are ISO dates in
+ * China (UTC+8). Results carry no personal data; outputs for people go through the presenter.
  */
 import type { Transaction } from 'kysely';
 import { agenciesWhere, assertCan, can, ForbiddenError, type Actor } from '../accounts/policy.js';
@@ -28,6 +30,7 @@ import {
   allowedEvents,
   assertTransition,
   CLOSED_STATES,
+  CLOSING_EVENTS,
   closingOutcome,
   CONSULTATION_KIND_LABELS,
   deriveClocks,
@@ -316,6 +319,9 @@ async function step(
     notAfterToday(field, p.event.date, today);
     if (!p.outsideChronology && h.lastDate !== null && p.event.date < h.lastDate) {
       throw new ValidationError({ [field]: `日期 ${p.event.date} 早于本申请上一办理事项的日期（${h.lastDate}），请按时间顺序登记` });
+    }
+    if (CLOSING_EVENTS.includes(event) && h.lastAnyDate !== null && p.event.date < h.lastAnyDate) {
+      throw new ValidationError({ [field]: `日期 ${p.event.date} 早于已登记的送达日期（${h.lastAnyDate}），办理不能在此之前终结` });
     }
 
     const to = nextState(app.state, event, { stillConsulting: p.stillConsulting ?? false });

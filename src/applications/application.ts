@@ -24,8 +24,10 @@ import { StateError } from '../errors.js';
 import { FORMATS, formatForYear, type ApplicationRowDef, type FormatId } from '../reports/format.js';
 import { ValidationError } from '../validation.js';
 import {
+  OTHER_AGENCY_WORKING_DAYS,
   REPLY_WORKING_DAYS,
   STATUS_LABELS,
+  THIRD_PARTY_WORKING_DAYS,
   computeClocks,
   type Channel,
   type ClockEvent,
@@ -216,6 +218,9 @@ export type NewAppEvent = { [K in EventType]: { type: K; date: string; data: Eve
 // ---------------------------------------------------------------------------------------------
 // The state machine
 
+/** Events that end the handling (the clock model accepts nothing after them). */
+export const CLOSING_EVENTS: readonly EventType[] = ['replied', 'withdrawn', 'correction_lapsed', 'fee_lapsed'];
+
 /** Events that move an existing application (submitted / registered create one). */
 export type TransitionEvent = Exclude<EventType, 'submitted' | 'registered'>;
 
@@ -311,8 +316,13 @@ export interface History {
   openFee: Extract<AppEvent, { type: 'fee_notified' }> | null;
   /** Extended in the current round. */
   extended: boolean;
-  /** The last date of any event that bears on the clocks (sub-dates included). */
+  /** The last date of the handling's events (review records excluded). */
   lastDate: string | null;
+  /**
+   * The last date including derived ones (a consulted party or the applicant received a letter):
+   * an event that closes the case must not come before it.
+   */
+  lastAnyDate: string | null;
   /** The last reopening, if any. */
   reopen: Extract<AppEvent, { type: 'reopened' }> | null;
   /** Review cases already used for a reopening. */
@@ -327,19 +337,18 @@ export function history(events: readonly AppEvent[]): History {
     openFee: null,
     extended: false,
     lastDate: null,
+    lastAnyDate: null,
     reopen: null,
     reopenedFor: new Set(),
   };
   const seen = (d: string | null) => {
-    if (d !== null && (h.lastDate === null || d > h.lastDate)) h.lastDate = d;
+    if (d !== null && (h.lastAnyDate === null || d > h.lastAnyDate)) h.lastAnyDate = d;
   };
   for (const e of events) {
     if (e.type === 'review_filed' || e.type === 'review_decided') continue;
+    if (h.lastDate === null || e.date > h.lastDate) h.lastDate = e.date;
     seen(e.date);
     switch (e.type) {
-      case 'registered':
-        seen(e.data.submittedOn);
-        break;
       case 'correction_requested':
         h.correctionRequested = true;
         break;
@@ -619,6 +628,7 @@ export function deriveClocks(state: ApplicationState, events: readonly AppEvent[
   const provisional = (report?.provisional ?? false) || (reopened?.provisional ?? false);
 
   const replyDue = reopened ? reopened.due : (report?.reply.due?.date ?? null);
+  // next_due_on: the date the work queue sorts by; set for every open case, null once closed.
   let next: string | null = null;
   switch (state) {
     case 'submitted': {
@@ -635,11 +645,18 @@ export function deriveClocks(state: ApplicationState, events: readonly AppEvent[
       next = report?.correction.deadline ?? null;
       break;
     case 'consulting': {
+      // The earliest opinion deadline (第32、34条: 15 working days from the party's receipt of the
+      // letter). Receipt not yet recorded: counted from the day the letter went out, the earliest
+      // the deadline can be, so that the case is looked at in time.
       const dues: string[] = [];
       for (const [kind, e] of h.openConsultations) {
         const want = kind === 'third_party' ? 'third_party_opinion' : 'other_agency_opinion';
         const dl = report?.deadlines.find((d) => d.kind === want && d.start === e.data.letterReceivedOn);
         if (dl) dues.push(dl.due.date);
+        else {
+          const n = kind === 'third_party' ? THIRD_PARTY_WORKING_DAYS : OTHER_AGENCY_WORKING_DAYS;
+          dues.push(formatIsoDate(deps.calendar.addWorkingDays(parseIsoDate(e.date), n, { beyond: 'weekdays' })));
+        }
       }
       next = dues.length ? dues.sort()[0]! : null;
       break;

@@ -148,7 +148,11 @@ export interface ApplicationsTable {
   reply_due_on: string | null;
   /** Last day for the single correction notice (条例第30条: receipt + 7 working days). */
   correction_due_on: string | null;
-  /** The date the work queue sorts by: reply due, or the end of the current wait (correction, opinion, fee). */
+  /**
+   * The date the work queue sorts by, set for every open case and null once closed: the reply due
+   * date while the clock runs, else the end of the current wait (correction deadline, opinion or
+   * payment deadline); the submission day for an unconfirmed online application.
+   */
   next_due_on: string | null;
   clock_status: StoredClockStatus | null;
   /** 1 when a stored date was computed beyond the holiday data (推算). */
@@ -211,6 +215,13 @@ export interface ReviewCasesTable {
   created_by: number | null;
 }
 
+export interface RateLimitHitsTable {
+  id: Id;
+  bucket: string;
+  key: string;
+  at: string;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   users: UsersTable;
@@ -218,6 +229,7 @@ export interface Database {
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
   audit_log: AuditLogTable;
+  rate_limit_hits: RateLimitHitsTable;
   applications: ApplicationsTable;
   application_events: ApplicationEventsTable;
   application_serials: ApplicationSerialsTable;

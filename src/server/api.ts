@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../accounts/policy.js';
+import { parseInput } from '../validation.js';
 import { HttpError } from './errors.js';
 
 export const API_PREFIX = '/api/v1';
@@ -48,23 +49,6 @@ function registryOf(app: FastifyInstance): AnyEndpoint[] {
 /** The API's error shape: a Chinese message and, for validation errors, one message per field. */
 export const ApiError = z.object({ error: z.string(), fields: z.record(z.string(), z.string()).optional() });
 
-/** Turns zod issues into { "a.b": "message" } (first message per field). */
-export function fieldErrors(e: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const i of e.issues) {
-    const k = i.path.join('.') || '_';
-    if (!(k in out)) out[k] = i.message;
-  }
-  return out;
-}
-
-export class ApiValidationError extends HttpError {
-  constructor(readonly fields: Record<string, string>) {
-    super(400, '提交的数据有误');
-    this.name = 'ApiValidationError';
-  }
-}
-
 export function defineEndpoint<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
   app: FastifyInstance,
   ep: Endpoint<B, Q>,
@@ -75,12 +59,7 @@ export function defineEndpoint<B extends z.ZodType | undefined = undefined, Q ex
     url: API_PREFIX + ep.path,
     handler: async (req, reply) => {
       if (ep.auth === 'staff' && !req.actor) throw new HttpError(401, '请先登录');
-      const parse = <S extends z.ZodType | undefined>(schema: S, value: unknown) => {
-        if (!schema) return undefined;
-        const r = schema.safeParse(value);
-        if (!r.success) throw new ApiValidationError(fieldErrors(r.error));
-        return r.data;
-      };
+      const parse = <S extends z.ZodType | undefined>(schema: S, value: unknown) => (schema ? parseInput(schema, value) : undefined);
       const params = (parse(ep.params, req.params) ?? req.params) as Record<string, string>;
       const query = parse(ep.query, req.query) as never;
       const body = parse(ep.body, req.body ?? {}) as never;
@@ -110,7 +89,7 @@ export function openApiDocument(app: FastifyInstance): unknown {
       ...(ep.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(ep.body) } } } } : {}),
       responses: {
         200: { description: 'OK', content: { 'application/json': { schema: json(ep.response) } } },
-        400: { description: '提交的数据有误', content: { 'application/json': { schema: json(ApiError) } } },
+        422: { description: '提交的数据有误（fields 给出每个字段的问题）', content: { 'application/json': { schema: json(ApiError) } } },
         ...(ep.auth === 'staff' ? { 401: { description: '未登录' }, 403: { description: '没有权限' } } : {}),
       },
     };

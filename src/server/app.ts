@@ -19,6 +19,8 @@ import { registerAuthRoutes } from './routes/auth.js';
 import { registerPortalRoutes } from './routes/portal.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerCoreApi } from './routes/api-core.js';
+import { register as registerApplicationsAdmin } from './routes/applications-admin.js';
+import { register as registerApplicationsPublic } from './routes/applications-public.js';
 import { registerApiDocs } from './api.js';
 
 export interface AppDeps {
@@ -118,6 +120,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAdminRoutes(app);
   registerApiDocs(app);
   registerCoreApi(app);
+  registerApplicationsPublic(app);
+  registerApplicationsAdmin(app);
 
   app.setNotFoundHandler(async (req, reply) => {
     reply.code(404);
@@ -128,8 +132,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(async (err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
     let status = 500;
     let message = '服务器内部错误，请稍后再试。';
+    const domainStatus = (err as { status?: unknown }).status;
     if (err instanceof HttpError) ({ status, message } = err);
     else if (err instanceof ForbiddenError) ({ status, message } = err);
+    // Domain errors (ValidationError 422, NotFoundError 404, ConflictError/StateError 409) carry
+    // their status and a Chinese message meant for the user.
+    else if (typeof domainStatus === 'number' && domainStatus >= 400 && domainStatus < 500) [status, message] = [domainStatus, err.message];
     else if (err.statusCode === 413) [status, message] = [413, '提交的内容过大。'];
     else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) [status, message] = [err.statusCode, '请求格式有误。'];
     else req.log.error(err);

@@ -49,7 +49,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // The work queue: an agency's cases by state and reply due date ("overdue" = reply_due_on < today).
   await db.schema.createIndex('applications_queue').on('applications').columns(['agency_id', 'state', 'reply_due_on']).execute();
+  // The queue's order (next_due_on is set exactly for open cases): one agency, and across agencies.
   await db.schema.createIndex('applications_next_due').on('applications').columns(['agency_id', 'next_due_on']).execute();
+  await db.schema.createIndex('applications_next_due_all').on('applications').columns(['next_due_on']).execute();
   // Overdue across all agencies (supervision), and the report year's closed cases.
   await db.schema.createIndex('applications_reply_due').on('applications').columns(['reply_due_on']).execute();
   await db.schema.createIndex('applications_closed').on('applications').columns(['agency_id', 'closed_on']).execute();

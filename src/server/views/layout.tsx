@@ -71,7 +71,7 @@ export function page(node: preact.VNode): string {
 }
 
 export function ErrorPage({ status, message, area = 'portal' }: { status: number; message: string; area?: 'portal' | 'admin' }) {
-  const titles: Record<number, string> = { 400: '请求有误', 403: '没有权限', 404: '页面不存在', 409: '数据已变更', 429: '请求过于频繁', 500: '服务器错误' };
+  const titles: Record<number, string> = { 400: '请求有误', 401: '请先登录', 422: '输入有误', 413: '内容过大', 403: '没有权限', 404: '页面不存在', 409: '数据已变更', 429: '请求过于频繁', 500: '服务器错误' };
   return (
     <Layout title={titles[status] ?? '出错了'} area={area}>
       <h1>{titles[status] ?? '出错了'}</h1>
