@@ -4,6 +4,7 @@
  *
  *   npm run bench                # all
  *   npm run bench -- reports     # only the groups whose name contains "reports"
+ *   npm run bench -- web         # the web benchmarks (needs wrk; BENCH_CASES, BENCH_DURATION)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -11,12 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { benchDeadlines } from './calendar.bench.js';
 import { benchBigFile, benchParseCheck, makeCorpus } from './reports.bench.js';
 import { fmt, type BenchResult } from './util.js';
+import { benchWeb } from './web.bench.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = fileURLToPath(new URL('./out/', import.meta.url));
 mkdirSync(out, { recursive: true });
 
-const groups: [string, () => BenchResult[]][] = [
+const groups: [string, () => BenchResult[] | Promise<BenchResult[]>][] = [
   ['deadlines', () => benchDeadlines()],
   [
     'reports: parse+check of 1,000 generated text reports',
@@ -26,6 +28,7 @@ const groups: [string, () => BenchResult[]][] = [
     },
   ],
   ['reports: peak memory on a 50 MB report', () => benchBigFile(out, root)],
+  ['web: case list and tracking page with 100,000 cases (wrk, 32 connections)', () => benchWeb(root)],
 ];
 
 const filter = process.argv[2];
@@ -34,7 +37,7 @@ console.log(`Node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} × ${cpus().l
 for (const [name, fn] of groups) {
   if (filter && !name.includes(filter)) continue;
   console.log(`## ${name}`);
-  for (const r of fn()) {
+  for (const r of await fn()) {
     all.push({ group: name, ...r });
     const ratio = r.ratio !== undefined ? `  ratio ${fmt(r.ratio)} (${r.ratioLabel})` : '';
     const target = r.target ? `  target ${r.target}: ${r.ok ? 'met' : 'NOT met'}` : '';

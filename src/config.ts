@@ -19,6 +19,10 @@ export interface Config {
   secureCookies: boolean;
   /** Behind a reverse proxy: trust X-Forwarded-For for client addresses. */
   trustProxy: boolean;
+  /** Rate limits on public forms; off only for load tests on loopback. */
+  rateLimits: boolean;
+  /** A folder of the site's own static files (logos, printable guides …), served under /assets/. */
+  staticDir: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -55,5 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: flag(env, 'GONGKAI_DEMO') ?? !databaseUrl,
     secureCookies: flag(env, 'GONGKAI_SECURE_COOKIES') ?? false,
     trustProxy: flag(env, 'GONGKAI_TRUST_PROXY') ?? false,
+    rateLimits: flag(env, 'GONGKAI_RATE_LIMITS') ?? true,
+    staticDir: env.GONGKAI_STATIC_DIR?.trim() ? resolve(env.GONGKAI_STATIC_DIR.trim()) : undefined,
   };
 }

@@ -205,3 +205,38 @@ describe(`JSON API basics (${testDialect})`, () => {
     assert.equal(r.statusCode, 403);
   });
 });
+
+describe('static assets (GONGKAI_STATIC_DIR)', () => {
+  test('files inside the folder are served; nothing outside it, no dot files, no listings', async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { buildApp } = await import('./app.js');
+    const { WorkCalendar } = await import('../calendar/calendar.js');
+    const { openTestDb } = await import('../../test/support/db.js');
+    const root = mkdtempSync(join(tmpdir(), 'gk-assets-'));
+    const dir = join(root, 'public');
+    mkdirSync(join(dir, 'img'), { recursive: true });
+    writeFileSync(join(dir, 'guide.txt'), '政府信息公开指南');
+    writeFileSync(join(dir, 'img', 'logo.svg'), '<svg/>');
+    writeFileSync(join(dir, '.env'), 'SECRET=1');
+    writeFileSync(join(root, 'secret.txt'), 'outside');
+    const db = await openTestDb();
+    const app = await buildApp({ db, calendar: WorkCalendar.builtin(), staticDir: dir });
+    try {
+      const ok = await app.inject({ method: 'GET', url: '/assets/guide.txt' });
+      assert.equal(ok.statusCode, 200);
+      assert.equal(ok.body, '政府信息公开指南');
+      assert.match(String(ok.headers['content-type']), /text\/plain/);
+      assert.equal((await app.inject({ method: 'GET', url: '/assets/img/logo.svg' })).statusCode, 200);
+      for (const url of ['/assets/../secret.txt', '/assets/%2e%2e/secret.txt', '/assets/.env', '/assets/img', '/assets/', '/assets/nope.txt', '/assets/img/..%2f..%2fsecret.txt']) {
+        const r = await app.inject({ method: 'GET', url });
+        assert.equal(r.statusCode, 404, url);
+        assert.doesNotMatch(r.body, /outside|SECRET/, url);
+      }
+    } finally {
+      await app.close();
+      await db.close();
+    }
+  });
+});

@@ -14,6 +14,7 @@ import type { WorkCalendar } from '../calendar/calendar.js';
 import type { Db } from '../db/database.js';
 import { APP_CSS } from './static.js';
 import { HttpError } from './errors.js';
+import { registerAssets } from './assets.js';
 import { ErrorPage, page } from './views/layout.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerPortalRoutes } from './routes/portal.js';
@@ -29,6 +30,10 @@ export interface AppDeps {
   secureCookies?: boolean;
   trustProxy?: boolean;
   logger?: boolean;
+  /** Rate limits on public forms (default on; off only for load tests). */
+  rateLimits?: boolean;
+  /** GONGKAI_STATIC_DIR: the site's own static files under /assets/. */
+  staticDir?: string;
 }
 
 /** The anonymous visitor's CSRF cookie (double submit); staff use their session's token. */
@@ -114,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return APP_CSS;
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
+  if (deps.staticDir) registerAssets(app, deps.staticDir);
 
   registerPortalRoutes(app);
   registerAuthRoutes(app);

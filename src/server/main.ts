@@ -37,7 +37,15 @@ export async function startServer(config: Config, log: (s: string) => void, opts
     await seedDemo(db.kysely);
     seeded = true;
   }
-  const app = await buildApp({ db, calendar, secureCookies: config.secureCookies, trustProxy: config.trustProxy, logger: opts.logger ?? false });
+  const app = await buildApp({
+    db,
+    calendar,
+    secureCookies: config.secureCookies,
+    trustProxy: config.trustProxy,
+    logger: opts.logger ?? false,
+    rateLimits: config.rateLimits,
+    ...(config.staticDir ? { staticDir: config.staticDir } : {}),
+  });
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
