@@ -21,6 +21,10 @@ export interface Config {
   trustProxy: boolean;
   /** Rate limits on public forms; off only for load tests on loopback. */
   rateLimits: boolean;
+  /** Attachments folder (shared storage when several nodes run): default <dataDir>/files. */
+  filesDir: string;
+  /** Largest attachment, in bytes (GONGKAI_MAX_UPLOAD_MB, default 50). */
+  maxUploadBytes: number;
   /** A folder of the site's own static files (logos, printable guides …), served under /assets/. */
   staticDir: string | undefined;
 }
@@ -50,10 +54,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('DATABASE_URL 只支持 PostgreSQL（postgres://用户@主机:端口/数据库）；不设置则使用内置 SQLite');
   }
   const host = env.HOST?.trim() || '127.0.0.1';
+  const uploadText = env.GONGKAI_MAX_UPLOAD_MB?.trim() || '50';
+  if (!/^\d{1,4}$/.test(uploadText) || Number(uploadText) < 1) {
+    throw new ConfigError(`GONGKAI_MAX_UPLOAD_MB 必须是 1–9999 之间的整数（收到「${env.GONGKAI_MAX_UPLOAD_MB}」）`);
+  }
+  const dataDir = resolve(env.GONGKAI_DATA?.trim() || './data');
   return {
     port: Number(portText),
     host,
-    dataDir: resolve(env.GONGKAI_DATA?.trim() || './data'),
+    dataDir,
+    filesDir: env.GONGKAI_FILES?.trim() ? resolve(env.GONGKAI_FILES.trim()) : resolve(dataDir, 'files'),
+    maxUploadBytes: Number(uploadText) * 1024 * 1024,
     databaseUrl,
     calendarFile: env.GONGKAI_CALENDAR?.trim() || undefined,
     demo: flag(env, 'GONGKAI_DEMO') ?? !databaseUrl,

@@ -7,11 +7,13 @@ import type { Db } from './database.js';
 import * as m2026112801 from './migrations/2026112801_accounts.js';
 import * as m2026112802 from './migrations/2026112802_applications.js';
 import * as m2026112803 from './migrations/2026112803_rate_limits.js';
+import * as m2026112804 from './migrations/2026112804_attachments.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026112801_accounts': m2026112801,
   '2026112802_applications': m2026112802,
   '2026112803_rate_limits': m2026112803,
+  '2026112804_attachments': m2026112804,
 };
 
 export class MigrationError extends Error {

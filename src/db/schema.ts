@@ -222,6 +222,23 @@ export interface RateLimitHitsTable {
   at: string;
 }
 
+export type AttachmentKind = 'provided' | 'incoming' | 'other';
+
+export interface AttachmentsTable {
+  id: Id;
+  application_id: number;
+  kind: AttachmentKind;
+  /** The name shown and used for download (sanitized; extension from the sniffed type). */
+  filename: string;
+  media_type: string;
+  size: number;
+  sha256: string;
+  /** 1: the applicant may download it through the tracking page (information provided). */
+  for_applicant: number;
+  created_at: string;
+  created_by: number | null;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   users: UsersTable;
@@ -230,6 +247,7 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   audit_log: AuditLogTable;
   rate_limit_hits: RateLimitHitsTable;
+  attachments: AttachmentsTable;
   applications: ApplicationsTable;
   application_events: ApplicationEventsTable;
   application_serials: ApplicationSerialsTable;

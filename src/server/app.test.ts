@@ -222,7 +222,8 @@ describe('static assets (GONGKAI_STATIC_DIR)', () => {
     writeFileSync(join(dir, '.env'), 'SECRET=1');
     writeFileSync(join(root, 'secret.txt'), 'outside');
     const db = await openTestDb();
-    const app = await buildApp({ db, calendar: WorkCalendar.builtin(), staticDir: dir });
+    const { createFileStore } = await import('../attachments/store.js');
+    const app = await buildApp({ db, calendar: WorkCalendar.builtin(), staticDir: dir, files: createFileStore(join(root, 'files')), maxUploadBytes: 1024 });
     try {
       const ok = await app.inject({ method: 'GET', url: '/assets/guide.txt' });
       assert.equal(ok.statusCode, 200);

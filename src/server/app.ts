@@ -15,6 +15,8 @@ import type { Db } from '../db/database.js';
 import { APP_CSS } from './static.js';
 import { HttpError } from './errors.js';
 import { registerAssets } from './assets.js';
+import type { FileStore } from '../attachments/store.js';
+import { registerAttachmentRoutes } from './routes/attachments.js';
 import { ErrorPage, page } from './views/layout.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerPortalRoutes } from './routes/portal.js';
@@ -27,6 +29,10 @@ import { registerApiDocs } from './api.js';
 export interface AppDeps {
   db: Db;
   calendar: WorkCalendar;
+  /** Where attachments are stored (GONGKAI_DATA/files, or GONGKAI_FILES on shared storage). */
+  files: FileStore;
+  /** Largest attachment accepted, in bytes. */
+  maxUploadBytes: number;
   secureCookies?: boolean;
   trustProxy?: boolean;
   logger?: boolean;
@@ -76,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('csrfToken', '');
   await app.register(cookie);
   await app.register(formbody);
+  await registerAttachmentRoutes(app);
 
   app.addHook('onRequest', async (req, reply) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
@@ -108,7 +115,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('preHandler', async (req) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
     const body = req.body as Record<string, unknown> | undefined;
-    const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? req.headers['x-csrf-token'];
+    // A multipart upload is read by its handler, after this hook: its form carries the token in
+    // the action URL (?_csrf=…), since the body cannot be read here.
+    const query = req.query as Record<string, unknown> | undefined;
+    const multipartToken = req.isMultipart() && typeof query?._csrf === 'string' ? query._csrf : undefined;
+    const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? req.headers['x-csrf-token'] ?? multipartToken;
     if (typeof sent !== 'string' || !req.csrfToken || !safeEqual(sent, req.csrfToken)) {
       throw new HttpError(403, '表单已过期或来源不明（CSRF 校验失败），请刷新页面后重新提交。');
     }
@@ -148,10 +159,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) [status, message] = [err.statusCode, '请求格式有误。'];
     else req.log.error(err);
     reply.code(status);
-    if (req.url.startsWith('/api/')) {
-      const fields = (err as { fields?: Record<string, string> }).fields;
-      return fields ? { error: message, fields } : { error: message };
-    }
+    const fields = status < 500 ? (err as { fields?: Record<string, string> }).fields : undefined;
+    if (wantsJson(req)) return fields ? { error: message, fields } : { error: message };
     return sendPage(reply, ErrorPage({ status, message, area: req.url.startsWith('/admin') ? 'admin' : 'portal' }));
   });
 
@@ -171,6 +180,13 @@ export function requireActor(req: FastifyRequest, reply: FastifyReply): Actor | 
   if (req.actor) return req.actor;
   void reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
   return null;
+}
+
+/** API calls, and clients that ask for JSON rather than a page. */
+export function wantsJson(req: FastifyRequest): boolean {
+  if (req.url.startsWith('/api/')) return true;
+  const accept = req.headers.accept ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
 }
 
 export function clientIp(req: FastifyRequest): string {

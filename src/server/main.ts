@@ -9,6 +9,7 @@ import { openDatabase, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { DEMO_PASSWORD, DEMO_USERS, isEmpty, seedDemo } from '../demo/seed.js';
 import { buildApp } from './app.js';
+import { createFileStore } from '../attachments/store.js';
 
 export const SQLITE_FILE = 'gongkai.sqlite';
 
@@ -40,6 +41,8 @@ export async function startServer(config: Config, log: (s: string) => void, opts
   const app = await buildApp({
     db,
     calendar,
+    files: createFileStore(config.filesDir),
+    maxUploadBytes: config.maxUploadBytes,
     secureCookies: config.secureCookies,
     trustProxy: config.trustProxy,
     logger: opts.logger ?? false,

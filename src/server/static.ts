@@ -28,4 +28,33 @@ form.inline { display:inline; }
 .card { border:1px solid var(--line); border-radius:6px; padding:12px 16px; margin:12px 0; }
 dl.meta { display:grid; grid-template-columns:max-content 1fr; gap:4px 16px; } dl.meta dt { color:var(--muted); }
 @media (max-width:600px) { header.site a { margin-left:8px; } table { font-size:.875rem; } }
+/* public desk: forms, error summary, receipt, case view */
+.visually-hidden { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
+.notice { background:#f6f8fa; border-left:4px solid var(--line); padding:8px 16px; margin:16px 0; }
+.error-summary { border:3px solid var(--bad); padding:8px 16px; margin:16px 0; }
+.error-summary h2 { margin-top:0; color:var(--bad); font-size:1.1rem; }
+.error-summary a { color:var(--bad); font-weight:bold; }
+form.stack fieldset { border:none; padding:0; margin:0; min-width:0; }
+form.stack fieldset.section { border-top:1px solid var(--line); padding-top:8px; margin-top:24px; }
+form.stack fieldset.section > legend { font-size:1.15rem; font-weight:bold; padding:0; }
+form.stack .field { margin-top:12px; }
+form.stack .field.has-error { border-left:4px solid var(--bad); padding-left:12px; }
+form.stack .field.has-error input, form.stack .field.has-error select, form.stack .field.has-error textarea { border:2px solid var(--bad); }
+form.stack fieldset.radios > legend { font-weight:bold; padding:0; }
+form.stack fieldset.subgroup { margin:6px 0 0 0; padding-left:12px; border-left:2px solid var(--line); }
+form.stack fieldset.subgroup > legend { color:var(--muted); font-size:.95rem; padding:0; }
+form.stack .radio { display:flex; align-items:center; gap:8px; margin:4px 0; }
+form.stack .radio input { width:auto; min-width:20px; min-height:20px; margin:0; }
+form.stack .radio label { display:inline; margin:0; font-weight:normal; }
+form.stack input.short { max-width:16rem; }
+form.stack .req, form.stack .opt { font-weight:normal; color:var(--muted); font-size:.875rem; }
+.code { font-family:"SFMono-Regular",Consolas,"Liberation Mono",monospace; font-size:1.3rem; letter-spacing:.05em; }
+.receipt { border-width:2px; }
+.warn { background:#fff8c5; padding:8px 12px; border-radius:4px; }
+.estimated, .muted { color:var(--muted); }
+ol.letters { list-style:none; padding:0; } ol.letters h3 { font-size:1rem; margin:0 0 4px; }
+ul.action-links { list-style:none; padding:0; display:flex; flex-wrap:wrap; gap:12px; }
+ul.action-links li { border:1px solid var(--line); border-radius:6px; padding:12px 16px; flex:1 1 16rem; }
+ul.action-links a { font-size:1.15rem; font-weight:bold; display:block; }
+@media (max-width:600px) { dl.meta { grid-template-columns:1fr; gap:0; } dl.meta dd { margin:0 0 8px; } form.stack > button[type=submit] { width:100%; } }
 `;

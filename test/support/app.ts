@@ -3,6 +3,10 @@
  * agencies and users, plus a tiny browser-like client for app.inject(): cookies and CSRF tokens.
  */
 import type { FastifyInstance } from 'fastify';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFileStore } from '../../src/attachments/store.js';
 import { WorkCalendar } from '../../src/calendar/calendar.js';
 import type { Db } from '../../src/db/database.js';
 import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.js';
@@ -20,7 +24,7 @@ export interface TestApp {
 export async function openTestApp(): Promise<TestApp> {
   const db = await openTestDb();
   await seedDemo(db.kysely);
-  const app = await buildApp({ db, calendar: WorkCalendar.builtin() });
+  const app = await buildApp({ db, calendar: WorkCalendar.builtin(), files: createFileStore(mkdtempSync(join(tmpdir(), 'gongkai-files-'))), maxUploadBytes: 5 * 1024 * 1024 });
   await app.ready();
   return {
     app,

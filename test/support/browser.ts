@@ -6,6 +6,10 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFileStore } from '../../src/attachments/store.js';
 import { WorkCalendar } from '../../src/calendar/calendar.js';
 import { seedDemo, DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
@@ -24,7 +28,7 @@ export interface BrowserEnv {
 export async function startBrowserEnv(): Promise<BrowserEnv> {
   const db = await openTestDb();
   await seedDemo(db.kysely);
-  const app = await buildApp({ db, calendar: WorkCalendar.builtin() });
+  const app = await buildApp({ db, calendar: WorkCalendar.builtin(), files: createFileStore(mkdtempSync(join(tmpdir(), 'gongkai-files-'))), maxUploadBytes: 5 * 1024 * 1024 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
   const browser = await chromium.launch({

@@ -33,6 +33,19 @@ export function registerPortalRoutes(app: FastifyInstance): void {
       <Layout title="首页" area="portal">
         <h1>政府信息公开</h1>
         <p>依据《中华人民共和国政府信息公开条例》，公民、法人和其他组织可以向行政机关申请获取相关政府信息。</p>
+        <section aria-labelledby="apply-title" class="actions">
+          <h2 id="apply-title">依申请公开</h2>
+          <ul class="action-links">
+            <li>
+              <a href="/apply">在线申请</a>
+              <span class="hint">填写申请表，向行政机关申请获取政府信息</span>
+            </li>
+            <li>
+              <a href="/track">申请查询</a>
+              <span class="hint">凭申请编号和查询码查看办理进度和告知书</span>
+            </li>
+          </ul>
+        </section>
         <h2>行政机关及其政府信息公开工作机构</h2>
         {tree.length ? <AgencyTree nodes={tree} /> : <p>尚未登记行政机关。</p>}
       </Layout>,

@@ -1,0 +1,293 @@
+/**
+ * The letters (告知书) of a case, built from its log with the default templates (src/letters):
+ * 登记回执 (acceptance), 补正告知书 (correction), 延期答复告知书 (extension), 征求第三方意见书
+ * (third_party), 收费通知书 (fee) and 答复书 (reply, with the reply ground of its outcome row).
+ * Each letter is dated on its event and addressed to the applicant (the third party for
+ * third_party). The letter of a kind is the one of the LAST event of that kind.
+ */
+import type { AppEvent } from '../../../applications/application.js';
+import { deriveClocks } from '../../../applications/application.js';
+import type { StaffApplicationView } from '../../../applications/application.presenter.js';
+import { feeByPages, feeForNthItem } from '../../../applications/fee.js';
+import type { WorkCalendar } from '../../../calendar/calendar.js';
+import {
+  FEE_STANDARD_TEXT,
+  LETTER_KINDS,
+  REPLY_GROUNDS,
+  TEMPLATE_LABELS,
+  cleanText,
+  feeLetterFields,
+  formatDocNumber,
+  groundsForRow,
+  isReplyGroundId,
+  templateKeyFor,
+  type LetterFields,
+  type LetterInput,
+  type LetterKind,
+  type OutcomeRowId,
+  type ReplyGroundId,
+} from '../../../letters/index.js';
+import { excerpt } from './desk.js';
+
+/** What a letter needs to know about the agency that signs it. */
+export interface LetterAgency {
+  name: string;
+  shortName: string | null;
+  officeName: string | null;
+  officePhone: string | null;
+  officeAddress: string | null;
+  /** The parent agency's name: the usual 行政复议机关 (see reviewBodyFor). */
+  parentName: string | null;
+}
+
+export interface CaseLetterLink {
+  kind: LetterKind;
+  ground: ReplyGroundId | null;
+  label: string;
+  href: string;
+}
+
+/** Short names of the letter kinds, for messages. */
+export const KIND_LABELS: Record<LetterKind, string> = {
+  acceptance: '登记回执',
+  correction: '补正告知书',
+  extension: '延期答复告知书',
+  third_party: '征求第三方意见书',
+  fee: '收费通知书',
+  reply: '答复书',
+};
+
+export function isLetterKind(s: string): s is LetterKind {
+  return (LETTER_KINDS as readonly string[]).includes(s);
+}
+
+const EVENT_OF: Record<LetterKind, (e: AppEvent) => boolean> = {
+  acceptance: (e) => e.type === 'registered' || e.type === 'confirmed',
+  correction: (e) => e.type === 'correction_requested',
+  extension: (e) => e.type === 'extended',
+  third_party: (e) => e.type === 'consultation_started' && e.data.kind === 'third_party',
+  fee: (e) => e.type === 'fee_notified',
+  reply: (e) => e.type === 'replied',
+};
+
+/** The event a letter of this kind is about (the last one), or undefined. */
+export function letterEvent(kind: LetterKind, events: readonly AppEvent[]): AppEvent | undefined {
+  return events.filter(EVENT_OF[kind]).at(-1);
+}
+
+/** The outcome row of a reply as a letters row id (the 2019 format's single 3.6 is 其他 here). */
+function rowOf(row: string): OutcomeRowId {
+  return (row === '3.6' ? '3.6.3' : row) as OutcomeRowId;
+}
+
+/** The reply grounds that fit a reply's outcome row (3.1 and 3.4.1 have two each). */
+export function replyGrounds(outcomeRow: string): ReplyGroundId[] {
+  const g = groundsForRow(rowOf(outcomeRow)).map((x) => x.id);
+  return g.length ? g : ['other'];
+}
+
+/** The letters a case has, in the order of its handling. */
+export function caseLetters(applicationId: number, events: readonly AppEvent[]): CaseLetterLink[] {
+  const out: CaseLetterLink[] = [];
+  const base = `/admin/applications/${applicationId}/letters`;
+  for (const kind of LETTER_KINDS) {
+    const e = letterEvent(kind, events);
+    if (!e) continue;
+    if (kind === 'reply' && e.type === 'replied') {
+      const grounds = replyGrounds(e.data.outcomeRow);
+      for (const g of grounds) {
+        out.push({
+          kind,
+          ground: g,
+          label: grounds.length > 1 ? `${TEMPLATE_LABELS[templateKeyFor('reply', g)]}：${REPLY_GROUNDS[g].label}` : TEMPLATE_LABELS[templateKeyFor('reply', g)],
+          href: grounds.length > 1 ? `${base}/reply.docx?ground=${g}` : `${base}/reply.docx`,
+        });
+      }
+    } else {
+      out.push({ kind, ground: null, label: TEMPLATE_LABELS[templateKeyFor(kind)], href: `${base}/${kind}.docx` });
+    }
+  }
+  return out;
+}
+
+/**
+ * The document number (文号) of a case's letters.
+ *
+ * NOTE: formatted from the case's tracking number (`<agency>-<year>-<serial>`), not allocated: a
+ * per-agency-per-year letter serial needs a table (a migration) mapping each letter to its number
+ * so that downloading it again gives the same number. Until then every letter of a case carries
+ * the case's serial: 永安镇人民政府公开〔2026〕第12号 is case 12 of 2026 at that agency. The prefix
+ * (机关代字) is the agency's short name, or its name, followed by 公开.
+ */
+export function caseDocNumber(trackingNumber: string, agency: Pick<LetterAgency, 'name' | 'shortName'>): string | undefined {
+  const m = /^\d+-(\d{4})-(\d+)$/.exec(trackingNumber);
+  if (!m) return undefined;
+  const base = (agency.shortName?.trim() || agency.name).replace(/[\s\u3000〔〕[\]［］【】()（）{}｛｝<>《》「」]/g, '');
+  const prefix = `${[...base].slice(0, 18).join('')}公开`;
+  try {
+    return formatDocNumber({ prefix, year: Number(m[1]), serial: Number(m[2]) });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The 行政复议机关 printed in a reply: the agency's parent (a department's 本级人民政府, a town's
+ * 上一级人民政府: 行政复议法第24条), else 上一级人民政府. `court`: 有管辖权的人民法院 unless given.
+ */
+export function reviewBodyFor(agency: LetterAgency): string {
+  return agency.parentName ?? '上一级人民政府';
+}
+export const DEFAULT_COURT = '有管辖权的人民法院';
+
+function contactOf(a: LetterAgency): string {
+  const parts = [a.officeName ?? a.name, a.officePhone ? `电话${a.officePhone}` : null, a.officeAddress ? `地址${a.officeAddress}` : null].filter(Boolean);
+  return excerpt(parts.join('，'), 190);
+}
+
+/** A list field's items from a text typed one per line (or separated by ；). */
+function items(text: string): string[] {
+  return text
+    .split(/[\n\r]+|[；;]\s*/)
+    .map((s) => excerpt(cleanText(s), 480))
+    .filter((s) => s !== '')
+    .slice(0, 50);
+}
+
+export interface LetterContext {
+  view: StaffApplicationView;
+  events: readonly AppEvent[];
+  agency: LetterAgency;
+  calendar: WorkCalendar;
+}
+
+export interface LetterOptions {
+  ground?: string | undefined;
+  reviewBody?: string | undefined;
+  court?: string | undefined;
+}
+
+/** Thrown when the case has no event for the letter asked for (404). */
+export class NoSuchLetterError extends Error {
+  readonly status = 404;
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoSuchLetterError';
+  }
+}
+
+/** The letter of `kind` for the case, ready for buildLetterDocx. */
+export function caseLetterInput(ctx: LetterContext, kind: LetterKind, opts: LetterOptions = {}): LetterInput {
+  const { view, events, agency, calendar } = ctx;
+  const e = letterEvent(kind, events);
+  if (!e) throw new NoSuchLetterError(`该申请没有需要${KIND_LABELS[kind]}的办理记录`);
+  const received = view.dates.receivedOn ?? view.dates.submittedOn;
+  const application: LetterFields = {
+    tracking_number: view.trackingNumber,
+    received_date: received,
+    request_summary: excerpt(cleanText(view.request.description), 200),
+    contact: contactOf(agency),
+  };
+  const docNumber = caseDocNumber(view.trackingNumber, agency);
+  const base = { agencyName: agency.name, date: e.date, addressee: excerpt(view.applicant.name, 100), ...(docNumber ? { docNumber } : {}) };
+  const upTo = (ev: AppEvent) => events.slice(0, events.indexOf(ev) + 1);
+  const report = view.clocks.report;
+
+  switch (e.type) {
+    case 'registered':
+    case 'confirmed': {
+      const due = deriveClocks('registered', upTo(e), { calendar, today: e.date }).report?.reply.due?.date;
+      return { ...base, kind: 'acceptance', fields: { ...application, ...(due ? { reply_due_date: due } : {}) } };
+    }
+    case 'correction_requested':
+      return { ...base, kind: 'correction', fields: { ...application, correction_items: items(e.data.items), correction_deadline: e.data.deadline } };
+    case 'extended': {
+      const due = deriveClocks('in_process', upTo(e), { calendar, today: e.date }).report?.reply.due?.date ?? view.dates.replyDueOn;
+      return {
+        ...base,
+        kind: 'extension',
+        fields: {
+          ...application,
+          extension_reason: excerpt(cleanText(e.data.reason), 480),
+          extension_days: e.data.days,
+          ...(due ? { new_due_date: due } : {}),
+        },
+      };
+    }
+    case 'consultation_started': {
+      const due = report?.deadlines.find((d) => d.kind === 'third_party_opinion' && d.start === e.data.letterReceivedOn)?.due.date;
+      return {
+        ...base,
+        kind: 'third_party',
+        addressee: excerpt(cleanText(e.data.party), 100),
+        fields: {
+          received_date: received,
+          request_summary: application.request_summary,
+          contact: application.contact,
+          third_party_interest: '你方的商业秘密、个人隐私等信息',
+          ...(due ? { opinion_deadline: due } : {}),
+        },
+      };
+    }
+    case 'fee_notified': {
+      const due = report?.deadlines.find((d) => d.kind === 'fee_payment' && d.start === e.data.noticeReceivedOn)?.due.date;
+      const fee: LetterFields =
+        e.data.method === 'pages'
+          ? feeLetterFields(feeByPages(e.data.quantity))
+          : {
+              fee_method: 'items',
+              fee_standard: FEE_STANDARD_TEXT.items,
+              fee_quantity: `本申请为您本自然月内提出的第${e.data.quantity}件申请`,
+              fee_bands: [`第${e.data.quantity}件适用${feeForNthItem(e.data.quantity)}元/件的收费标准。`],
+              fee_amount: e.data.amount,
+            };
+      const where = `${agency.officeName ?? agency.name}${agency.officeAddress ? `（${agency.officeAddress}）` : ''}`;
+      return {
+        ...base,
+        kind: 'fee',
+        fields: {
+          ...application,
+          ...fee,
+          ...(due ? { payment_deadline: due } : {}),
+          payment_method: excerpt(`请到${where}缴纳，或者按照本机关另行告知的方式缴纳。`, 480),
+        },
+      };
+    }
+    case 'replied': {
+      const grounds = replyGrounds(e.data.outcomeRow);
+      const asked = opts.ground;
+      if (asked !== undefined && asked !== '' && !(isReplyGroundId(asked) && grounds.includes(asked))) {
+        throw new NoSuchLetterError(`答复依据「${asked}」与本申请的办理结果（${e.data.outcomeRow}）不符，可选：${grounds.join('、')}`);
+      }
+      const ground = (asked && isReplyGroundId(asked) ? asked : grounds[0]!) as ReplyGroundId;
+      const g = REPLY_GROUNDS[ground];
+      const summary = e.data.summary ? excerpt(cleanText(e.data.summary), 1900) : null;
+      const basis = excerpt(cleanText(e.data.basis), 190);
+      const fields: Record<string, string> = {
+        ...(application as Record<string, string>),
+        review_body: excerpt(cleanText(opts.reviewBody || reviewBodyFor(agency)), 100),
+        court: excerpt(cleanText(opts.court || DEFAULT_COURT), 100),
+      };
+      if (g.decision === null) fields.decision = summary ?? `经审查，本机关依据${basis}对您的申请作出处理。`;
+      else if (summary) fields.details = summary;
+      if (g.family === 'disclosed' || g.family === 'partially_disclosed') {
+        fields.access = `本机关以${view.request.provisionFormLabel}形式，通过${view.request.deliveryLabel}方式向您提供。`;
+      }
+      if (g.family === 'partially_disclosed') fields.withheld_reason = `依据${basis}，不予公开部分不属于可以公开的政府信息。`;
+      return { ...base, kind: 'reply', ground, fields };
+    }
+    default:
+      throw new NoSuchLetterError('该办理记录没有对应的告知书');
+  }
+}
+
+/** The download name of a letter: 7-2026-000012-政府信息公开申请补正告知书.docx */
+export function letterFileName(trackingNumber: string, input: LetterInput): string {
+  return `${trackingNumber}-${TEMPLATE_LABELS[templateKeyFor(input.kind, input.ground)]}.docx`;
+}
+
+/** Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266 / RFC 5987). */
+export function attachment(fileName: string, asciiFallback: string): string {
+  const enc = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${asciiFallback.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${enc}`;
+}
