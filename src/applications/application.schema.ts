@@ -114,7 +114,8 @@ const postcode = optionalText('邮政编码', 6).refine((s) => s === undefined |
 
 const note = optionalText('备注', LIMITS.note);
 
-const isOrganisation = (t: unknown) => typeof t === 'string' && t !== 'natural_person';
+/** One of the organisation types (an empty or unknown type is not: its own message says so). */
+const isOrganisation = (t: unknown) => typeof t === 'string' && t !== 'natural_person' && Object.hasOwn(APPLICANT_TYPE_LABELS, t);
 const filled = (v: unknown) => typeof v === 'string' && v.trim() !== '';
 
 /** 条例第29条第二款第（一）项 and （三）项: the rules across the applicant's fields. */

@@ -27,6 +27,40 @@ button.link { background:none; border:none; padding:0; margin:0; text-decoration
 form.inline { display:inline; }
 .card { border:1px solid var(--line); border-radius:6px; padding:12px 16px; margin:12px 0; }
 dl.meta { display:grid; grid-template-columns:max-content 1fr; gap:4px 16px; } dl.meta dt { color:var(--muted); }
+/* application desk (back office) */
+.muted { color:var(--muted); } .small { font-size:.875rem; } .warning { color:#7a4d00; }
+a.button { display:inline-block; padding:8px 16px; background:var(--brand); color:#fff; border-radius:4px; text-decoration:none; }
+.actions-bar { display:flex; flex-wrap:wrap; gap:12px 24px; align-items:center; }
+form.filters { display:flex; flex-wrap:wrap; gap:8px 16px; align-items:flex-end; border:1px solid var(--line); border-radius:6px; padding:8px 16px 16px; margin:16px 0; }
+form.filters .field { min-width:12rem; } form.filters label { display:block; font-weight:bold; }
+form.filters .check label { display:inline; } form.filters .error-summary { flex-basis:100%; }
+form.filters input, form.filters select { padding:6px; font:inherit; border:1px solid #8c959f; border-radius:4px; max-width:100%; }
+form.filters .buttons button { margin-top:0; }
+.table-wrap { overflow-x:auto; } .table-wrap:focus { outline:3px solid #f2b600; outline-offset:2px; }
+tr.overdue th, tr.overdue td { color:var(--bad); background:#fff5f5; }
+tr.due-soon th, tr.due-soon td { background:#fffbe6; }
+.badge { display:inline-block; padding:0 6px; border:1px solid currentColor; border-radius:4px; font-size:.8rem; }
+.badge-overdue { color:var(--bad); } .badge-soon { color:#7a4d00; }
+.status.overdue { color:var(--bad); } .status.due-soon { color:#7a4d00; }
+.flash { border:2px solid var(--ok); border-radius:6px; padding:8px 16px; margin:12px 0; background:#f0fff4; }
+form.stack .check label { display:inline; } form.stack .check input { width:auto; }
+.card.action.disabled { background:#f6f8fa; color:var(--muted); }
+.card.action.active, .card.unsaved { border:2px solid var(--brand); }
+dl.clocks dt { font-weight:bold; margin-top:12px; } dl.clocks dd { margin-left:0; } .explain { margin:4px 0; }
+.pre { white-space:pre-wrap; overflow-wrap:anywhere; }
+nav.pager { display:flex; gap:16px; align-items:center; }
+nav.page-nav { display:flex; flex-wrap:wrap; gap:4px 16px; font-size:.875rem; margin-bottom:8px; }
+.action-list { display:grid; grid-template-columns:repeat(auto-fill, minmax(min(100%, 24rem), 1fr)); gap:0 16px; align-items:start; }
+table.timeline { min-width:40rem; } table.reviews { min-width:36rem; }
+.crumbs { font-size:.875rem; margin:0; }
+@media (max-width:600px) {
+  dl.meta { grid-template-columns:1fr; } dl.meta dd { margin-left:0; } form.filters .field { min-width:100%; }
+  table.queue thead { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); }
+  table.queue, table.queue tbody, table.queue tr, table.queue th, table.queue td { display:block; }
+  table.queue tr { border:1px solid var(--line); border-radius:6px; margin:0 0 12px; }
+  table.queue th, table.queue td { border:none; padding:4px 8px; }
+  table.queue td::before { content:attr(data-label) "："; color:var(--muted); }
+}
 @media (max-width:600px) { header.site a { margin-left:8px; } table { font-size:.875rem; } }
 /* public desk: forms, error summary, receipt, case view */
 .visually-hidden { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileStore } from '../../src/attachments/store.js';
 import { WorkCalendar } from '../../src/calendar/calendar.js';
+import type { Db } from '../../src/db/database.js';
 import { seedDemo, DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
 import { openTestDb } from './db.js';
@@ -22,6 +23,8 @@ export const noBrowser: string | false = existsSync(CHROMIUM) ? false : `Chromiu
 export interface BrowserEnv {
   browser: Browser;
   baseUrl: string;
+  /** The server's database (for steps a test does through the services, e.g. a clerk's action). */
+  db: Db;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,7 @@ export async function startBrowserEnv(): Promise<BrowserEnv> {
   return {
     browser,
     baseUrl: `http://127.0.0.1:${port}`,
+    db,
     close: async () => {
       await browser.close();
       await app.close();

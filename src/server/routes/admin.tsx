@@ -1,8 +1,10 @@
 /** The back office home: who is logged in, with which roles, where. */
 import type { FastifyInstance } from 'fastify';
-import { ROLE_LABELS } from '../../accounts/policy.js';
+import { agenciesWhere, ROLE_LABELS } from '../../accounts/policy.js';
 import { agencyNames } from '../../agencies/agency.repository.js';
+import { chinaDate } from '../../applications/application.service.js';
 import { requireActor, sendPage } from '../app.js';
+import { queueCounts, serviceDeps } from '../views/applications/desk.js';
 import { Layout } from '../views/layout.js';
 
 export function registerAdminRoutes(app: FastifyInstance): void {
@@ -11,11 +13,38 @@ export function registerAdminRoutes(app: FastifyInstance): void {
     if (!actor) return reply;
     const names = await agencyNames(app.deps.db.kysely, [...actor.access.keys()]);
     const rows = [...actor.access.entries()].sort((a, b) => a[0] - b[0]);
+    // The application desk: how many open cases, how many overdue (the queue's own counts).
+    const deps = serviceDeps(app);
+    const desk = agenciesWhere(actor, 'read').length ? await queueCounts(app.deps.db, actor, chinaDate(deps.now?.() ?? new Date())) : null;
     return sendPage(
       reply,
       <Layout title="工作台" area="admin" user={actor} csrfToken={req.csrfToken}>
         <h1>工作台</h1>
         <p>您好，{actor.displayName}。</p>
+        {desk ? (
+          <>
+            <h2>依申请公开</h2>
+            <ul class="action-links">
+              <li>
+                <a href="/admin/applications">申请工作队列</a>
+                办理中 {desk.open} 件
+                {desk.overdue > 0 ? (
+                  <>
+                    ，<strong class="overdue">其中已逾期 {desk.overdue} 件</strong>
+                  </>
+                ) : (
+                  '，无逾期'
+                )}
+              </li>
+              {agenciesWhere(actor, 'handle').length ? (
+                <li>
+                  <a href="/admin/applications/new">登记申请</a>
+                  当面、邮寄、传真、电子邮件提交的申请
+                </li>
+              ) : null}
+            </ul>
+          </>
+        ) : null}
         <h2>我的权限</h2>
         <table>
           <thead>

@@ -97,7 +97,7 @@ export function registerPublicApi(app: FastifyInstance): void {
     handler: async ({ req, reply }) => {
       reply.header('cache-control', 'no-store');
       await checkOnlineApplication(db, req.body);
-      const limited = await rateLimit(db, req, reply, RATE_LIMITS.apply);
+      const limited = await rateLimit(req, reply, RATE_LIMITS.apply);
       if (limited) return { error: limited };
       const r = await submitOnline(db, deps, req.body);
       return IntakeOut.parse({ tracking_number: r.trackingNumber, secret: r.secret });
@@ -114,7 +114,7 @@ export function registerPublicApi(app: FastifyInstance): void {
     response: PublicCaseOut,
     handler: async ({ req, reply, body }) => {
       reply.header('cache-control', 'no-store');
-      const limited = await rateLimit(db, req, reply, RATE_LIMITS.track);
+      const limited = await rateLimit(req, reply, RATE_LIMITS.track);
       if (limited) return { error: limited };
       const view = await findByTracking(db, deps, body.tracking_number, body.secret);
       if (!view) {

@@ -1,5 +1,340 @@
-import type { FastifyInstance } from 'fastify';
+/**
+ * The back office of the application desk (依申请公开), server-rendered and working without
+ * JavaScript:
+ *
+ *   GET  /admin/applications                       the work queue (filters, pagination)
+ *   GET  /admin/applications/export.csv            the queue with the same filters, as CSV
+ *   GET  /admin/applications/new                   staff intake form
+ *   POST /admin/applications/new                   → 303 to the case (tracking number + 查询码 shown once)
+ *   GET  /admin/applications/:id                   the case page
+ *   POST /admin/applications/:id/actions/:event    one operation → 303 back; errors re-render the page
+ *   GET  /admin/applications/:id/letters/:kind.docx  a letter of the case (Word)
+ *
+ * Every page calls the application service (src/applications/application.service.ts) and nothing
+ * else decides: permissions, versions and transitions are checked there. A case of an agency the
+ * actor may not read answers 404, as if it did not exist. The JSON API is registered from here
+ * too (api-applications-staff.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { agenciesWhere, ForbiddenError, type Actor } from '../../accounts/policy.js';
+import { agencyNames } from '../../agencies/agency.repository.js';
+import { EVENT_LABELS, OUTCOME_BASIS_HINTS, type AppEvent } from '../../applications/application.js';
+import { listEvents } from '../../applications/application.repository.js';
+import { chinaDate, registerByStaff, workQueue, type QueuePage } from '../../applications/application.service.js';
+import { NotFoundError } from '../../errors.js';
+import { buildLetterDocx, LetterError } from '../../letters/index.js';
+import { ValidationError } from '../../validation.js';
+import { cookieOptions, requireActor, sendPage } from '../app.js';
+import { HttpError } from '../errors.js';
+import { refusalReason, type Submission } from '../views/applications/actions.js';
+import { CasePage, type IntakeFlash } from '../views/applications/case.js';
+import { BOM, csvLine } from '../views/applications/csv.js';
+import {
+  ACTIONS,
+  assertReadable,
+  descriptionsOf,
+  isActionName,
+  PAGE_SIZE,
+  parseId,
+  queueInput,
+  readFilters,
+  serviceDeps,
+  staffView,
+} from '../views/applications/desk.js';
+import { formValues } from '../views/applications/fields.js';
+import { IntakePage } from '../views/applications/intake.js';
+import { attachment, caseLetterInput, caseLetters, isLetterKind, letterFileName, type LetterAgency } from '../views/applications/letters.js';
+import { QueuePageView } from '../views/applications/queue.js';
+import { registerStaffApi } from './api-applications-staff.js';
+
+/** The one-time display of the 查询码 after intake (server side; the cookie holds a random key). */
+const INTAKE_COOKIE = 'gk_intake';
+const INTAKE_TTL_MS = 10 * 60 * 1000;
+/** Rows in one CSV export at most (the queue's page size is 200). */
+export const MAX_EXPORT_ROWS = 100_000;
+
+interface PendingIntake extends IntakeFlash {
+  userId: number;
+  applicationId: number;
+  expires: number;
+}
+
+async function agencyOptions(app: FastifyInstance, ids: number[]): Promise<Array<readonly [number, string]>> {
+  const names = await agencyNames(app.deps.db.kysely, ids);
+  return [...ids].sort((a, b) => a - b).map((id) => [id, names.get(id) ?? `#${id}`] as const);
+}
 
 export function register(app: FastifyInstance): void {
-  void app;
+  registerStaffApi(app);
+  const { db } = app.deps;
+  const deps = () => serviceDeps(app);
+  const today = () => chinaDate(deps().now?.() ?? new Date());
+  const pending = new Map<string, PendingIntake>();
+
+  const rememberIntake = (reply: FastifyReply, v: PendingIntake) => {
+    const now = Date.now();
+    for (const [k, x] of pending) if (x.expires < now || pending.size > 1000) pending.delete(k);
+    const key = randomBytes(18).toString('base64url');
+    pending.set(key, v);
+    reply.setCookie(INTAKE_COOKIE, key, { ...cookieOptions(app.deps), path: '/admin/applications', maxAge: INTAKE_TTL_MS / 1000 });
+  };
+
+  /** The intake to show on this case page, once: removed as it is read. */
+  const takeIntake = (req: FastifyRequest, reply: FastifyReply, actor: Actor, applicationId: number): IntakeFlash | null => {
+    const key = req.cookies[INTAKE_COOKIE];
+    if (!key) return null;
+    const v = pending.get(key);
+    if (!v || v.userId !== actor.userId || v.applicationId !== applicationId || v.expires < Date.now()) return null;
+    pending.delete(key);
+    reply.clearCookie(INTAKE_COOKIE, { path: '/admin/applications' });
+    return { trackingNumber: v.trackingNumber, secret: v.secret };
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  // The work queue
+
+  app.get('/admin/applications', async (req, reply) => {
+    const actor = requireActor(req, reply);
+    if (!actor) return reply;
+    const filters = readFilters(req.query);
+    let page: QueuePage | null = null;
+    let errors: Record<string, string> = {};
+    try {
+      page = await workQueue(db, deps(), actor, queueInput(filters, { limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE }));
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      errors = { ...e.fields };
+      reply.code(422);
+    }
+    const [descriptions, agencies] = await Promise.all([
+      descriptionsOf(db, page?.items.map((i) => i.id) ?? []),
+      agencyOptions(app, agenciesWhere(actor, 'read')),
+    ]);
+    return sendPage(
+      reply,
+      <QueuePageView
+        user={actor}
+        csrfToken={req.csrfToken}
+        filters={filters}
+        page={page}
+        errors={errors}
+        agencies={agencies}
+        descriptions={descriptions}
+        canRegister={agenciesWhere(actor, 'handle').length > 0}
+      />,
+    );
+  });
+
+  app.get('/admin/applications/export.csv', async (req, reply) => {
+    const actor = requireActor(req, reply);
+    if (!actor) return reply;
+    const filters = readFilters(req.query);
+    const limit = 200;
+    let out = BOM;
+    out += csvLine([
+      '编号',
+      '受理机关',
+      '提交方式',
+      '提交或收到日期',
+      '收到申请之日',
+      '申请人类型',
+      '申请人',
+      '所需信息',
+      '状态',
+      '期限状态',
+      '答复期限',
+      '答复期限为推算',
+      '剩余工作日',
+      '已逾期',
+      '延长工作日',
+      '办理结果',
+      '办结日期',
+    ]);
+    for (let offset = 0; offset < MAX_EXPORT_ROWS; offset += limit) {
+      const page = await workQueue(db, deps(), actor, queueInput(filters, { limit, offset }));
+      const descriptions = await descriptionsOf(db, page.items.map((i) => i.id));
+      for (const it of page.items) {
+        out += csvLine([
+          it.trackingNumber,
+          it.agency.name,
+          it.channelLabel,
+          it.submittedOn,
+          it.receivedOn,
+          it.applicantTypeLabel,
+          it.applicantName,
+          descriptions.get(it.id) ?? '',
+          it.state.label,
+          it.statusText,
+          it.replyDueOn,
+          it.replyDueOn ? it.provisional : null,
+          it.remainingWorkingDays,
+          it.overdue,
+          it.extensionDays,
+          it.outcomeLabel,
+          it.closedOn,
+        ]);
+      }
+      if (offset + limit >= page.total) break;
+    }
+    const day = today();
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', attachment(`依申请公开-${day}.csv`, `applications-${day}.csv`))
+      .send(out);
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Intake
+
+  const intakeAgencies = (actor: Actor) => agencyOptions(app, agenciesWhere(actor, 'handle'));
+
+  app.get('/admin/applications/new', async (req, reply) => {
+    const actor = requireActor(req, reply);
+    if (!actor) return reply;
+    const agencies = await intakeAgencies(actor);
+    const values: Record<string, string> = { submittedOn: today(), ...(agencies.length === 1 ? { agencyId: String(agencies[0]![0]) } : {}) };
+    return sendPage(reply, <IntakePage user={actor} csrfToken={req.csrfToken} agencies={agencies} values={values} errors={{}} today={today()} />);
+  });
+
+  app.post('/admin/applications/new', async (req, reply) => {
+    const actor = requireActor(req, reply);
+    if (!actor) return reply;
+    const values = formValues(req.body);
+    try {
+      const r = await registerByStaff(db, deps(), actor, values);
+      rememberIntake(reply, { userId: actor.userId, applicationId: r.applicationId, trackingNumber: r.trackingNumber, secret: r.secret, expires: Date.now() + INTAKE_TTL_MS });
+      return reply.redirect(`/admin/applications/${r.applicationId}`, 303);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      reply.code(422);
+      const agencies = await intakeAgencies(actor);
+      return sendPage(reply, <IntakePage user={actor} csrfToken={req.csrfToken} agencies={agencies} values={values} errors={e.fields} today={today()} />);
+    }
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // The case page and its actions
+
+  const renderCase = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    id: number,
+    extra: { notice?: string | null; intake?: IntakeFlash | null; submission?: Submission | null; error?: string | null } = {},
+  ) => {
+    const view = await staffView(app, actor, id);
+    const events = (await listEvents(db.kysely, id)).map((x) => x.event);
+    const sub = extra.submission ?? null;
+    const orphan = sub !== null && !view.actions.some((a) => a.event === sub.event && a.permitted);
+    return sendPage(
+      reply,
+      <CasePage
+        user={actor}
+        csrfToken={req.csrfToken}
+        view={view}
+        letters={caseLetters(id, events)}
+        notice={extra.notice ?? null}
+        intake={extra.intake ?? null}
+        submission={sub}
+        error={extra.error ?? null}
+        orphan={orphan}
+      />,
+    );
+  };
+
+  app.get('/admin/applications/:id', async (req, reply) => {
+    const actor = requireActor(req, reply);
+    if (!actor) return reply;
+    const id = parseId((req.params as Record<string, unknown>).id);
+    await assertReadable(db, actor, id);
+    const done = (req.query as Record<string, unknown>).done;
+    const notice = isActionName(done) ? `已登记“${EVENT_LABELS[done]}”。` : null;
+    return renderCase(req, reply, actor, id, { notice, intake: takeIntake(req, reply, actor, id) });
+  });
+
+  app.post('/admin/applications/:id/actions/:action', async (req, reply) => {
+    const actor = requireActor(req, reply);
+    if (!actor) return reply;
+    const params = req.params as Record<string, unknown>;
+    const id = parseId(params.id);
+    const event = params.action;
+    if (!isActionName(event)) throw new NotFoundError('没有这个办理事项');
+    await assertReadable(db, actor, id);
+    const values = formValues(req.body);
+    const input: Record<string, unknown> = { ...values, applicationId: id };
+    if (event === 'replied') fillDefaultBasis(input);
+    try {
+      await ACTIONS[event].run(db, deps(), actor, input);
+      return reply.redirect(`/admin/applications/${id}?done=${event}#h-timeline`, 303);
+    } catch (e) {
+      const status = (e as { status?: unknown }).status;
+      if (typeof status !== 'number' || status < 400 || status >= 500) throw e;
+      reply.code(status);
+      const errors = e instanceof ValidationError ? { ...e.fields } : {};
+      const message =
+        e instanceof ValidationError
+          ? '提交的内容有误，请修改后重新提交。'
+          : e instanceof ForbiddenError
+            ? `${e.message}：${refusalReason(event)}`
+            : e instanceof Error
+              ? e.message
+              : '操作失败';
+      return renderCase(req, reply, actor, id, { submission: { event, values, errors }, error: message });
+    }
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Letters
+
+  app.get('/admin/applications/:id/letters/:file', async (req, reply) => {
+    const actor = requireActor(req, reply);
+    if (!actor) return reply;
+    const params = req.params as Record<string, unknown>;
+    const id = parseId(params.id);
+    const m = /^([a-z_]+)\.docx$/.exec(String(params.file));
+    const kind = m?.[1];
+    if (!kind || !isLetterKind(kind)) throw new NotFoundError('没有这种告知书');
+    await assertReadable(db, actor, id);
+    const view = await staffView(app, actor, id);
+    const events: AppEvent[] = (await listEvents(db.kysely, id)).map((x) => x.event);
+    const agency = await letterAgency(app, view.agency.id);
+    const q = req.query as Record<string, unknown>;
+    const opt = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).slice(0, 100) : undefined);
+    try {
+      const input = caseLetterInput({ view, events, agency, calendar: app.deps.calendar }, kind, { ground: opt('ground'), reviewBody: opt('review_body'), court: opt('court') });
+      const docx = await buildLetterDocx(input);
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+        .header('content-disposition', attachment(letterFileName(view.trackingNumber, input), `${view.trackingNumber}-${kind}.docx`))
+        .send(docx);
+    } catch (e) {
+      if (e instanceof LetterError) throw new HttpError(422, e.message);
+      throw e;
+    }
+  });
+}
+
+/** The reply form's legal basis may be left empty: the outcome row's usual basis is used. */
+function fillDefaultBasis(input: Record<string, unknown>): void {
+  const row = input.outcomeRow;
+  const basis = input.basis;
+  if (typeof row === 'string' && (basis === undefined || (typeof basis === 'string' && basis.trim() === ''))) {
+    const hint = OUTCOME_BASIS_HINTS[row];
+    if (hint) input.basis = hint;
+  }
+}
+
+/** The signing agency of a letter, with its parent's name (the usual 行政复议机关). */
+export async function letterAgency(app: FastifyInstance, agencyId: number): Promise<LetterAgency> {
+  const a = await app.deps.db.kysely.selectFrom('agencies').selectAll().where('id', '=', agencyId).executeTakeFirstOrThrow();
+  const parent = a.parent_id === null ? undefined : await app.deps.db.kysely.selectFrom('agencies').select('name').where('id', '=', a.parent_id).executeTakeFirst();
+  return {
+    name: a.name,
+    shortName: a.short_name,
+    officeName: a.office_name,
+    officePhone: a.office_phone,
+    officeAddress: a.office_address,
+    parentName: parent?.name ?? null,
+  };
 }

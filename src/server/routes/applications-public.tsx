@@ -21,7 +21,7 @@ import { ApplyDonePage, ApplyPage, APPLY_FIELDS } from '../views/public/apply.js
 import { formValues, type FormErrors, type FormValues } from '../views/public/fields.js';
 import { CaseView, TrackPage, TRACK_FIELDS } from '../views/public/track.js';
 import { registerPublicApi } from './api-public.js';
-import { checkOnlineApplication, onlineAgencyGroups, rateLimit, serviceDeps, TRACK_NOT_FOUND } from './public-desk.js';
+import { checkOnlineApplication, onlineAgencyGroups, rateLimit, refuseMultipart, serviceDeps, TRACK_NOT_FOUND } from './public-desk.js';
 
 export function register(app: FastifyInstance): void {
   const { db } = app.deps;
@@ -36,6 +36,7 @@ export function register(app: FastifyInstance): void {
 
   app.post('/apply', async (req, reply) => {
     reply.header('cache-control', 'no-store');
+    refuseMultipart(req);
     const values = formValues(req.body, APPLY_FIELDS);
     const again = async (errors: FormErrors, status: number) => {
       reply.code(status);
@@ -44,7 +45,7 @@ export function register(app: FastifyInstance): void {
     try {
       // Invalid forms do not count against the limit: a citizen correcting mistakes is not locked out.
       await checkOnlineApplication(db, req.body);
-      const limited = await rateLimit(db, req, reply, RATE_LIMITS.apply);
+      const limited = await rateLimit(req, reply, RATE_LIMITS.apply);
       if (limited) return again({ _form: limited }, 429);
       const result = await submitOnline(db, deps, req.body);
       const agency = await db.kysely
@@ -67,6 +68,7 @@ export function register(app: FastifyInstance): void {
 
   app.post('/track', async (req, reply) => {
     reply.header('cache-control', 'no-store');
+    refuseMultipart(req);
     const values = formValues(req.body, TRACK_FIELDS);
     const again = (errors: FormErrors, status: number) => {
       reply.code(status);
@@ -77,7 +79,7 @@ export function register(app: FastifyInstance): void {
     if (!values.trackingNumber?.trim()) errors.trackingNumber = '请填写申请编号';
     if (!values.secret?.trim()) errors.secret = '请填写查询码';
     if (Object.keys(errors).length) return again(errors, 422);
-    const limited = await rateLimit(db, req, reply, RATE_LIMITS.track);
+    const limited = await rateLimit(req, reply, RATE_LIMITS.track);
     if (limited) return again({ _form: limited }, 429);
     const view = await findByTracking(db, deps, values.trackingNumber, values.secret);
     if (!view) return again({ _form: TRACK_NOT_FOUND }, 404);

@@ -16,6 +16,7 @@ import type { AgencyKind } from '../../db/schema.js';
 import { hitRateLimit, type Limit } from '../../security/rate-limit.js';
 import { fieldErrors, id, ValidationError } from '../../validation.js';
 import { clientIp } from '../app.js';
+import { HttpError } from '../errors.js';
 
 /** Agencies that take applications online: governments, their departments, towns and streets. */
 export const ONLINE_AGENCY_KINDS: readonly AgencyKind[] = ['government', 'department', 'town', 'street'];
@@ -77,10 +78,13 @@ export function serviceDeps(deps: { calendar: ServiceDeps['calendar'] }): Servic
 }
 
 /**
- * Counts one hit of the client's address against `limit`. Returns null when allowed; otherwise
- * sets 429 and Retry-After on the reply and returns the Chinese message to show.
+ * Counts one hit of the client's address against `limit`. Returns null when allowed (or when the
+ * app runs without rate limits: GONGKAI_RATE_LIMITS=0, load tests only); otherwise sets 429 and
+ * Retry-After on the reply and returns the Chinese message to show.
  */
-export async function rateLimit(db: Db, req: FastifyRequest, reply: FastifyReply, limit: Limit): Promise<string | null> {
+export async function rateLimit(req: FastifyRequest, reply: FastifyReply, limit: Limit): Promise<string | null> {
+  const { db, rateLimits } = req.server.deps;
+  if (rateLimits === false) return null;
   const verdict = await hitRateLimit(db.kysely, limit, clientIp(req));
   if (verdict.allowed) return null;
   reply.code(429).header('retry-after', String(verdict.retryAfter));
@@ -90,4 +94,9 @@ export async function rateLimit(db: Db, req: FastifyRequest, reply: FastifyReply
 function waitText(seconds: number): string {
   if (seconds < 60) return `${seconds}秒`;
   return `${Math.ceil(seconds / 60)}分钟`;
+}
+
+/** The public forms are plain forms: a multipart body (uploads are for staff only) is refused unread. */
+export function refuseMultipart(req: FastifyRequest): void {
+  if (req.isMultipart()) throw new HttpError(415, '此表单不接受文件上传，请直接填写表单后提交。');
 }

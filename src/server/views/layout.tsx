@@ -37,11 +37,14 @@ export function Layout({ title, area, user, csrfToken, children }: LayoutProps) 
               {area === 'portal' ? (
                 <>
                   <a href="/">首页</a>
+                  <a href="/apply">在线申请</a>
+                  <a href="/track">申请查询</a>
                   <a href="/login">工作人员登录</a>
                 </>
               ) : user ? (
                 <>
                   <a href="/admin">工作台</a>
+                  <a href="/admin/applications">依申请公开</a>
                   <span class="who">{user.displayName}</span>
                   <form method="post" action="/logout" class="inline">
                     <input type="hidden" name="_csrf" value={csrfToken ?? ''} />

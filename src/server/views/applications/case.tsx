@@ -4,8 +4,10 @@
  * timeline, review cases, letters and one form per next action.
  */
 import { Fragment } from 'preact';
+import { EVENT_LABELS, type EventType } from '../../../applications/application.js';
 import type { StaffApplicationView } from '../../../applications/application.presenter.js';
 import type { ExplainedDate, SideDeadline } from '../../../applications/clock.js';
+import { displaySecret } from '../../../applications/tracking.js';
 import { Layout, type PageUser } from '../layout.js';
 import { ActionForms, ACTION_FIELDS, type Submission } from './actions.js';
 import type { CaseLetterLink } from './letters.js';
@@ -39,6 +41,11 @@ export function chinaTime(iso: string): string {
   const p = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d);
   const g = (t: string) => p.find((x) => x.type === t)?.value ?? '';
   return `${g('year')}-${g('month')}-${g('day')} ${g('hour')}:${g('minute')}`;
+}
+
+/** The clock's warnings name events by id (可记录 fee_lapsed): show their Chinese names. */
+function humanize(text: string): string {
+  return text.replace(/ ?\b([a-z]+(?:_[a-z]+)+)\b/g, (m, id: string) => (Object.hasOwn(EVENT_LABELS, id) ? `“${EVENT_LABELS[id as EventType]}”` : m));
 }
 
 const mark = (provisional: boolean) => (provisional ? '（推算）' : '');
@@ -77,7 +84,7 @@ function Clocks({ view }: { view: StaffApplicationView }) {
         <ul class="warnings">
           {c.warnings.map((w, i) => (
             <li key={i} class="warning">
-              {w}
+              {humanize(w)}
             </li>
           ))}
         </ul>
@@ -260,7 +267,7 @@ function Request({ view }: { view: StaffApplicationView }) {
 
 function Timeline({ view }: { view: StaffApplicationView }) {
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" role="region" aria-label="办理记录" tabindex={0}>
       <table class="timeline">
         <caption>办理记录（按登记顺序，不可修改）</caption>
         <thead>
@@ -299,8 +306,8 @@ function Timeline({ view }: { view: StaffApplicationView }) {
 function ReviewCases({ view }: { view: StaffApplicationView }) {
   if (view.reviewCases.length === 0) return <p>没有行政复议或行政诉讼记录。</p>;
   return (
-    <div class="table-wrap">
-      <table>
+    <div class="table-wrap" role="region" aria-label="行政复议、行政诉讼" tabindex={0}>
+      <table class="reviews">
         <caption>行政复议、行政诉讼</caption>
         <thead>
           <tr>
@@ -362,11 +369,14 @@ export function CasePage(p: CasePageProps) {
         申请 {view.trackingNumber}
         <span class="muted small"> · {view.state.label}</span>
       </h1>
+      <nav class="page-nav" aria-label="本页内容">
+        <a href="#h-clocks">期限</a> <a href="#h-applicant">申请人</a> <a href="#h-timeline">办理记录</a> <a href="#h-letters">告知书</a> <a href="#h-actions">办理</a>
+      </nav>
       {p.intake ? (
         <div class="flash" role="status">
           <p>
             <strong>已登记。</strong>受理编号：<strong class="code">{p.intake.trackingNumber}</strong>，查询码：
-            <strong class="code">{p.intake.secret}</strong>
+            <strong class="code">{displaySecret(p.intake.secret)}</strong>
           </p>
           <p>请将受理编号和查询码告知申请人（可写入登记回执）。查询码只显示这一次，系统不保存查询码本身。</p>
         </div>

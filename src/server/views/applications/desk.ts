@@ -6,9 +6,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { can, ForbiddenError, type Actor } from '../../../accounts/policy.js';
+import { agenciesWhere, can, ForbiddenError, type Actor } from '../../../accounts/policy.js';
 import type { TransitionEvent } from '../../../applications/application.js';
-import { TRANSITION_EVENTS } from '../../../applications/application.js';
+import { OPEN_STATES, TRANSITION_EVENTS } from '../../../applications/application.js';
 import {
   addReviewCaseSchema,
   confirmReceiptSchema,
@@ -48,7 +48,8 @@ export function serviceDeps(app: FastifyInstance): ServiceDeps {
 /** An application id from a URL: anything but a positive whole number is "not found". */
 export function parseId(raw: unknown): number {
   const s = typeof raw === 'string' ? raw : '';
-  if (!/^[1-9]\d{0,14}$/.test(s)) throw new NotFoundError('未找到该申请');
+  // Ids are 32-bit integers in the database (a larger one cannot exist, and PostgreSQL would refuse it).
+  if (!/^[1-9]\d{0,9}$/.test(s) || Number(s) > 2_147_483_647) throw new NotFoundError('未找到该申请');
   return Number(s);
 }
 
@@ -165,6 +166,25 @@ export async function descriptionsOf(db: Db, ids: readonly number[]): Promise<Ma
   if (ids.length === 0) return new Map();
   const rows = await db.kysely.selectFrom('applications').select(['id', 'description']).where('id', 'in', [...ids]).execute();
   return new Map(rows.map((r) => [r.id, r.description]));
+}
+
+/**
+ * How many open cases the actor may read, and how many of them are overdue (the back-office
+ * home). One pass over the (agency_id, state, reply_due_on) index, with the definitions of the
+ * queue (application.repository.ts queryQueue: open states; overdue = reply due date before
+ * today) — workQueue(overdueOnly) would also sort the overdue cases, which is slow when there
+ * are tens of thousands of them.
+ */
+export async function queueCounts(db: Db, actor: Actor, today: string): Promise<{ open: number; overdue: number }> {
+  const agencyIds = agenciesWhere(actor, 'read');
+  if (agencyIds.length === 0) return { open: 0, overdue: 0 };
+  const r = await db.kysely
+    .selectFrom('applications')
+    .select((e) => [e.fn.countAll<number>().as('open'), e.fn.sum<number>(e.case().when('reply_due_on', '<', today).then(1).else(0).end()).as('overdue')])
+    .where('agency_id', 'in', agencyIds)
+    .where('state', 'in', [...OPEN_STATES])
+    .executeTakeFirst();
+  return { open: Number(r?.open ?? 0), overdue: Number(r?.overdue ?? 0) };
 }
 
 /** The first `n` characters of a text on one line, with … when cut. */

@@ -134,7 +134,10 @@ export function ErrorSummary({ errors, ids, labels, title = '提交的内容有�
   title?: string;
   children?: ComponentChildren;
 }) {
-  const entries = Object.entries(errors);
+  // In the order of the form's fields, then anything else (e.g. the version).
+  const order = Object.keys(ids);
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  const entries = Object.entries(errors).sort((a, b) => rank(a[0]) - rank(b[0]));
   if (entries.length === 0 && !children) return null;
   return (
     <div class="error-summary" role="alert">

@@ -69,7 +69,7 @@ export function IntakePage(p: IntakeProps) {
         <form method="post" action="/admin/applications/new" class="stack" novalidate>
           <ErrorSummary errors={e} ids={ids} labels={INTAKE_LABELS} />
           <input type="hidden" name="_csrf" value={p.csrfToken} />
-          <fieldset>
+          <fieldset class="section">
             <legend>收到申请</legend>
             <SelectField {...field('agencyId')} required options={p.agencies.map(([id, name]) => [String(id), name] as const)} placeholder={p.agencies.length === 1 ? null : '请选择'} />
             <SelectField {...field('channel')} required options={opts(STAFF_CHANNEL_LABELS)} />
@@ -85,7 +85,7 @@ export function IntakePage(p: IntakeProps) {
               hint="仅平常信函、传真、电子邮件填写：与申请人确认之日，即收到申请之日（条例第31条第（二）项、第（三）项）。当面提交和邮寄签收的不填。"
             />
           </fieldset>
-          <fieldset>
+          <fieldset class="section">
             <legend>申请人（条例第29条第二款第（一）项）</legend>
             <SelectField {...field('applicantType')} required options={opts(APPLICANT_TYPE_LABELS)} hint="按年度报告的申请人分类选择。" />
             <TextField {...field('applicantName')} required maxLength={LIMITS.name} />
@@ -97,7 +97,7 @@ export function IntakePage(p: IntakeProps) {
             <TextField {...field('contactAddress')} maxLength={LIMITS.address} />
             <TextField {...field('postcode')} maxLength={6} inputMode="numeric" />
           </fieldset>
-          <fieldset>
+          <fieldset class="section">
             <legend>申请内容（条例第29条第二款第（二）项、第（三）项）</legend>
             <TextArea {...field('description')} required maxLength={LIMITS.description} rows={5} />
             <TextArea {...field('purpose')} maxLength={LIMITS.purpose} rows={2} />

@@ -76,7 +76,7 @@ export function QueuePageView(p: QueuePageProps) {
           {page.items.length === 0 ? (
             <p>没有符合条件的申请。</p>
           ) : (
-            <div class="table-wrap">
+            <div class="table-wrap" role="region" aria-label="申请列表" tabindex={0}>
               <table class="queue">
                 <caption>申请列表（按期限排序）</caption>
                 <thead>
@@ -114,11 +114,11 @@ function QueueRow({ it, many, description }: { it: QueueItemView; many: boolean;
       <th scope="row">
         <a href={`/admin/applications/${it.id}`}>{it.trackingNumber}</a>
       </th>
-      {many ? <td>{it.agency.name}</td> : null}
-      <td>{it.receivedOn ?? `${it.submittedOn}（待确认）`}</td>
-      <td>{it.applicantTypeLabel}</td>
-      <td>{excerpt(description, 40)}</td>
-      <td>
+      {many ? <td data-label="机关">{it.agency.name}</td> : null}
+      <td data-label="收到日期">{it.receivedOn ?? `${it.submittedOn}（待确认）`}</td>
+      <td data-label="申请人类型">{it.applicantTypeLabel}</td>
+      <td data-label="摘要">{excerpt(description, 40)}</td>
+      <td data-label="状态">
         {it.state.label}
         {it.overdue ? (
           <>
@@ -134,12 +134,12 @@ function QueueRow({ it, many, description }: { it: QueueItemView; many: boolean;
         <br />
         <span class="muted small">{it.statusText}</span>
       </td>
-      <td>
+      <td data-label="答复期限">
         {it.replyDueOn ?? '—'}
         {it.replyDueOn && it.provisional ? '（推算）' : ''}
         {it.extensionDays ? <span class="muted small">（已延长{it.extensionDays}个工作日）</span> : null}
       </td>
-      <td>{remaining(it)}</td>
+      <td data-label="剩余工作日">{remaining(it)}</td>
     </tr>
   );
 }
