@@ -237,8 +237,11 @@ function queueWhere(f: QueueFilter): Expression<SqlBool> {
  * is an index scan (agency_id, next_due_on) that stops at the page. Closed cases: most recently
  * closed first. `overdue` flags open cases whose reply due date is before today.
  */
-export async function queryQueue(db: Q, f: QueueFilter): Promise<{ total: number; rows: QueueRow[] }> {
-  if (f.agencyIds.length === 0) return { total: 0, rows: [] };
+/** The queue counts its matches up to this number (and says "more than" beyond it). */
+export const QUEUE_COUNT_CAP = 10_000;
+
+export async function queryQueue(db: Q, f: QueueFilter): Promise<{ total: number; totalCapped: boolean; rows: QueueRow[] }> {
+  if (f.agencyIds.length === 0) return { total: 0, totalCapped: false, rows: [] };
   const where = queueWhere(f);
   const eb = expressionBuilder<Database, 'applications'>();
   const overdue = eb
@@ -286,9 +289,17 @@ export async function queryQueue(db: Q, f: QueueFilter): Promise<{ total: number
       .orderBy('applications.closed_on', 'desc')
       .orderBy('applications.id');
   }
+  // Counting every match of a large queue costs more than the page itself: count up to
+  // QUEUE_COUNT_CAP + 1 and say "more than" beyond it.
+  const matches = db.selectFrom('applications').select('applications.id').where(where).limit(QUEUE_COUNT_CAP + 1).as('m');
   const [count, rows] = await Promise.all([
-    db.selectFrom('applications').select((e) => e.fn.countAll<number>().as('n')).where(where).executeTakeFirstOrThrow(),
+    db.selectFrom(matches).select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     page.limit(f.limit).offset(f.offset).execute(),
   ]);
-  return { total: Number(count.n), rows: rows.map((r) => ({ ...r, overdue: Number(r.overdue) })) as QueueRow[] };
+  const n = Number(count.n);
+  return {
+    total: Math.min(n, QUEUE_COUNT_CAP),
+    totalCapped: n > QUEUE_COUNT_CAP,
+    rows: rows.map((r) => ({ ...r, overdue: Number(r.overdue) })) as QueueRow[],
+  };
 }

@@ -632,7 +632,10 @@ export async function reopenAfterReview(db: Db, deps: ServiceDeps, actor: Actor,
 // Queries
 
 export interface QueuePage {
+  /** Matches, counted up to QUEUE_COUNT_CAP. */
   total: number;
+  /** More than `total` match. */
+  totalCapped: boolean;
   limit: number;
   offset: number;
   today: string;
@@ -660,7 +663,7 @@ export async function workQueue(db: Db, deps: ServiceDeps, actor: Actor, input: 
   const tracking = q === null ? null : normalizeTrackingNumber(q);
   const limit = v.limit ?? 50;
   const offset = v.offset ?? 0;
-  const { total, rows } = await repo.queryQueue(db.kysely, {
+  const { total, totalCapped, rows } = await repo.queryQueue(db.kysely, {
     agencyIds,
     states,
     openStates: OPEN_STATES,
@@ -671,7 +674,7 @@ export async function workQueue(db: Db, deps: ServiceDeps, actor: Actor, input: 
     limit,
     offset,
   });
-  return { total, limit, offset, today, items: rows.map((r) => presentQueueItem(r, { calendar: deps.calendar, today })) };
+  return { total, totalCapped, limit, offset, today, items: rows.map((r) => presentQueueItem(r, { calendar: deps.calendar, today })) };
 }
 
 /** The case page: everything about the application, its timeline and clocks with explanations. */

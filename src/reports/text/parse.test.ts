@@ -449,29 +449,17 @@ describe('parseReportText — variants', () => {
   });
 });
 
-describe('parseReportText — size and speed', () => {
-  it('reads a large text (≈ 20 MB) in linear time and bounded memory', () => {
+describe('parseReportText — size', () => {
+  // Speed is measured by `npm run bench`, never asserted here.
+  it('reads a large text (≈ 20 MB): long prose and a long run of extra cells', () => {
     const seed = text('seed-2020-yongan.txt');
     const filler = '根据工作安排，进一步加强政府信息公开工作，全面提升公开质量和实效。\n'.repeat(200_000);
     const cells = '\t0\n'.repeat(300_000);
     const doc = seed.replace('五、存在的主要问题及改进情况\n', `五、存在的主要问题及改进情况\n${filler}`).replace('\t0\n\n\n\u2002\n五、', `\t0\n${cells}\n\n\u2002\n五、`);
     assert.ok(Buffer.byteLength(doc) > 20_000_000);
-    const t0 = performance.now();
     const { report, info } = parseReportText(doc);
-    const ms = performance.now() - t0;
     assert.equal(report.reviews['litigation_after']!.total, 0);
     assert.ok(report.sections['5']!.length > 6_000_000);
-    assert.ok(ms < 10_000, `${ms} ms`);
     assert.ok(info.notes.length < 10);
-  });
-
-  it('parses the seed in well under a millisecond', () => {
-    const seed = text('seed-2020-yongan.txt');
-    for (let i = 0; i < 200; i++) parseReportText(seed);
-    const n = 1000;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) parseReportText(seed);
-    const per = (performance.now() - t0) / n;
-    assert.ok(per < 1, `${per.toFixed(3)} ms per parse`);
   });
 });

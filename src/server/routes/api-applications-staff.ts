@@ -47,7 +47,8 @@ export const QueueItemOut = z.object({
 });
 
 export const QueuePageOut = z.object({
-  total: z.number().int(),
+  total: z.number().int().describe('符合条件的件数，最多数到 10000'),
+  totalCapped: z.boolean().describe('为 true 时，符合条件的超过 total 件'),
   limit: z.number().int(),
   offset: z.number().int(),
   today: date(),

@@ -25,7 +25,8 @@ const FILTER_LABELS: Record<string, string> = { state: '状态', agencyIds: '机
 export function QueuePageView(p: QueuePageProps) {
   const { filters: f, page } = p;
   const many = p.agencies.length > 1;
-  const pages = page ? Math.max(1, Math.ceil(page.total / page.limit)) : 1;
+  // Beyond the count cap there is always a next page.
+  const pages = page ? Math.max(1, Math.ceil(page.total / page.limit)) + (page.totalCapped ? 1 : 0) : 1;
   const current = page ? Math.floor(page.offset / page.limit) + 1 : 1;
   return (
     <Layout title="申请工作队列" area="admin" user={p.user} csrfToken={p.csrfToken}>
@@ -71,7 +72,7 @@ export function QueuePageView(p: QueuePageProps) {
       {page ? (
         <>
           <p class="muted">
-            今天是 {page.today}。共 {page.total} 件{page.total > 0 ? `，第 ${current} / ${pages} 页` : ''}。逾期的排在最前，其次按期限先后排列。
+            今天是 {page.today}。共 {page.total}{page.totalCapped ? ' 余' : ''} 件{page.total > 0 ? `，第 ${current} / ${page.totalCapped ? `${pages - 1} 余` : pages} 页` : ''}。逾期的排在最前，其次按期限先后排列。
           </p>
           {page.items.length === 0 ? (
             <p>没有符合条件的申请。</p>
