@@ -13,6 +13,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { loadActor } from '../src/accounts/user.repository.js';
 import { registerByStaff, reply, requestCorrection, type ServiceDeps } from '../src/applications/application.service.js';
@@ -36,7 +37,7 @@ interface Seeded {
 }
 
 /** Creates TEMPLATES cases through the service (varied dates and states), then clones them up to CASES. */
-async function seedCases(db: Db): Promise<Seeded> {
+export async function seedCases(db: Db): Promise<Seeded> {
   await seedDemo(db.kysely);
   const calendar = WorkCalendar.builtin();
   const deps: ServiceDeps = { calendar, now: () => new Date('2026-11-20T10:00:00+08:00') };
@@ -102,6 +103,8 @@ async function seedCases(db: Db): Promise<Seeded> {
     });
     round++;
   }
+  // Planner statistics, as a database in use has them (PostgreSQL's autovacuum, SQLite's ANALYZE).
+  await sql`analyze`.execute(db.kysely);
   return first!;
 }
 

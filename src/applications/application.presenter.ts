@@ -274,6 +274,8 @@ export interface QueueItemView {
   version: number;
   agency: { id: number; name: string };
   applicantName: string;
+  /** The beginning of the description (for the queue's 摘要 column). */
+  descriptionExcerpt: string;
   applicantTypeLabel: string;
   channelLabel: string;
   state: { id: QueueRow['state']; label: string; closed: boolean };
@@ -300,6 +302,7 @@ export function presentQueueItem(r: QueueRow, opts: { calendar: WorkCalendar; to
     version: r.version,
     agency: { id: r.agency_id, name: r.agency_name },
     applicantName: r.applicant_name,
+    descriptionExcerpt: r.description_excerpt,
     applicantTypeLabel: APPLICANT_TYPE_LABELS[r.applicant_type],
     channelLabel: CHANNEL_LABELS[r.channel],
     state: { id: r.state, label: STATE_LABELS[r.state], closed: isClosed(r.state) },

@@ -191,6 +191,8 @@ export interface QueueRow {
   agency_name: string;
   applicant_type: ApplicationRow['applicant_type'];
   applicant_name: string;
+  /** The first characters of the description (the queue's 摘要). */
+  description_excerpt: string;
   channel: ApplicationRow['channel'];
   state: ApplicationState;
   submitted_on: string;
@@ -209,6 +211,11 @@ export interface QueueRow {
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The queue counts its matches up to this number (and says "more than" beyond it). */
+export const QUEUE_COUNT_CAP = 1_000;
+/** Characters of the description the queue reads (its 摘要 column shows fewer). */
+export const QUEUE_EXCERPT_CHARS = 60;
 
 function queueWhere(f: QueueFilter): Expression<SqlBool> {
   const eb = expressionBuilder<Database, 'applications'>();
@@ -237,8 +244,6 @@ function queueWhere(f: QueueFilter): Expression<SqlBool> {
  * is an index scan (agency_id, next_due_on) that stops at the page. Closed cases: most recently
  * closed first. `overdue` flags open cases whose reply due date is before today.
  */
-/** The queue counts its matches up to this number (and says "more than" beyond it). */
-export const QUEUE_COUNT_CAP = 10_000;
 
 export async function queryQueue(db: Q, f: QueueFilter): Promise<{ total: number; totalCapped: boolean; rows: QueueRow[] }> {
   if (f.agencyIds.length === 0) return { total: 0, totalCapped: false, rows: [] };
@@ -262,6 +267,7 @@ export async function queryQueue(db: Q, f: QueueFilter): Promise<{ total: number
       'agencies.name as agency_name',
       'applications.applicant_type',
       'applications.applicant_name',
+      sql<string>`substr(${sql.ref('applications.description')}, 1, ${sql.lit(QUEUE_EXCERPT_CHARS + 1)})`.as('description_excerpt'),
       'applications.channel',
       'applications.state',
       'applications.submitted_on',

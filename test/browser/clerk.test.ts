@@ -56,8 +56,11 @@ describe('browser: a clerk handles a postal application from intake to reply', {
     assert.ok(await noHorizontalScroll(page), 'the intake form fits a phone');
     await page.getByRole('button', { name: '登记', exact: true }).click();
 
-    await page.waitForURL(/\/admin\/applications\/\d+$/);
-    const caseUrl = page.url();
+    // The POST answers with the case page itself (the 查询码 exists only in that response).
+    await page.locator('h1', { hasText: '已登记' }).waitFor();
+    const caseId = /action="\/admin\/applications\/(\d+)\/actions\//.exec(await page.content())?.[1];
+    assert.ok(caseId);
+    const caseUrl = new URL(`/admin/applications/${caseId}`, page.url()).href;
     const flash = await page.getByRole('status').innerText();
     const tn = /受理编号：\s*([\d-]+)/.exec(flash)?.[1];
     assert.ok(tn, flash);

@@ -29,6 +29,7 @@ export const QueueItemOut = z.object({
   version: z.number().int(),
   agency: z.object({ id: z.number().int(), name: z.string() }),
   applicantName: z.string(),
+  descriptionExcerpt: z.string().describe('所需信息描述的开头部分'),
   applicantTypeLabel: z.string(),
   channelLabel: z.string(),
   state: StateOut,
@@ -47,7 +48,7 @@ export const QueueItemOut = z.object({
 });
 
 export const QueuePageOut = z.object({
-  total: z.number().int().describe('符合条件的件数，最多数到 10000'),
+  total: z.number().int().describe('符合条件的件数，最多数到 1000'),
   totalCapped: z.boolean().describe('为 true 时，符合条件的超过 total 件'),
   limit: z.number().int(),
   offset: z.number().int(),

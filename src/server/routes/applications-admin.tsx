@@ -15,7 +15,6 @@
  * actor may not read answers 404, as if it did not exist. The JSON API is registered from here
  * too (api-applications-staff.ts).
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { agenciesWhere, ForbiddenError, type Actor } from '../../accounts/policy.js';
 import { agencyNames } from '../../agencies/agency.repository.js';
@@ -25,7 +24,7 @@ import { chinaDate, registerByStaff, workQueue, type QueuePage } from '../../app
 import { NotFoundError } from '../../errors.js';
 import { buildLetterDocx, LetterError } from '../../letters/index.js';
 import { ValidationError } from '../../validation.js';
-import { cookieOptions, requireActor, sendPage } from '../app.js';
+import { requireActor, sendPage } from '../app.js';
 import { HttpError } from '../errors.js';
 import { refusalReason, type Submission } from '../views/applications/actions.js';
 import { CasePage, type IntakeFlash } from '../views/applications/case.js';
@@ -49,16 +48,8 @@ import { QueuePageView } from '../views/applications/queue.js';
 import { registerStaffApi } from './api-applications-staff.js';
 
 /** The one-time display of the 查询码 after intake (server side; the cookie holds a random key). */
-const INTAKE_COOKIE = 'gk_intake';
-const INTAKE_TTL_MS = 10 * 60 * 1000;
 /** Rows in one CSV export at most (the queue's page size is 200). */
 export const MAX_EXPORT_ROWS = 100_000;
-
-interface PendingIntake extends IntakeFlash {
-  userId: number;
-  applicationId: number;
-  expires: number;
-}
 
 async function agencyOptions(app: FastifyInstance, ids: number[]): Promise<Array<readonly [number, string]>> {
   const names = await agencyNames(app.deps.db.kysely, ids);
@@ -70,27 +61,6 @@ export function register(app: FastifyInstance): void {
   const { db } = app.deps;
   const deps = () => serviceDeps(app);
   const today = () => chinaDate(deps().now?.() ?? new Date());
-  const pending = new Map<string, PendingIntake>();
-
-  const rememberIntake = (reply: FastifyReply, v: PendingIntake) => {
-    const now = Date.now();
-    for (const [k, x] of pending) if (x.expires < now || pending.size > 1000) pending.delete(k);
-    const key = randomBytes(18).toString('base64url');
-    pending.set(key, v);
-    reply.setCookie(INTAKE_COOKIE, key, { ...cookieOptions(app.deps), path: '/admin/applications', maxAge: INTAKE_TTL_MS / 1000 });
-  };
-
-  /** The intake to show on this case page, once: removed as it is read. */
-  const takeIntake = (req: FastifyRequest, reply: FastifyReply, actor: Actor, applicationId: number): IntakeFlash | null => {
-    const key = req.cookies[INTAKE_COOKIE];
-    if (!key) return null;
-    const v = pending.get(key);
-    if (!v || v.userId !== actor.userId || v.applicationId !== applicationId || v.expires < Date.now()) return null;
-    pending.delete(key);
-    reply.clearCookie(INTAKE_COOKIE, { path: '/admin/applications' });
-    return { trackingNumber: v.trackingNumber, secret: v.secret };
-  };
-
   // ---------------------------------------------------------------------------------------------
   // The work queue
 
@@ -107,10 +77,7 @@ export function register(app: FastifyInstance): void {
       errors = { ...e.fields };
       reply.code(422);
     }
-    const [descriptions, agencies] = await Promise.all([
-      descriptionsOf(db, page?.items.map((i) => i.id) ?? []),
-      agencyOptions(app, agenciesWhere(actor, 'read')),
-    ]);
+    const agencies = await agencyOptions(app, agenciesWhere(actor, 'read'));
     return sendPage(
       reply,
       <QueuePageView
@@ -120,7 +87,6 @@ export function register(app: FastifyInstance): void {
         page={page}
         errors={errors}
         agencies={agencies}
-        descriptions={descriptions}
         canRegister={agenciesWhere(actor, 'handle').length > 0}
       />,
     );
@@ -203,8 +169,10 @@ export function register(app: FastifyInstance): void {
     const values = formValues(req.body);
     try {
       const r = await registerByStaff(db, deps(), actor, values);
-      rememberIntake(reply, { userId: actor.userId, applicationId: r.applicationId, trackingNumber: r.trackingNumber, secret: r.secret, expires: Date.now() + INTAKE_TTL_MS });
-      return reply.redirect(`/admin/applications/${r.applicationId}`, 303);
+      // The 查询码 exists only in this response (only its hash is stored): show the case page right
+      // here, with the code, rather than redirecting — no state kept between requests or nodes.
+      reply.header('cache-control', 'no-store');
+      return renderCase(req, reply, actor, r.applicationId, { intake: { trackingNumber: r.trackingNumber, secret: r.secret } });
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       reply.code(422);
@@ -250,7 +218,7 @@ export function register(app: FastifyInstance): void {
     await assertReadable(db, actor, id);
     const done = (req.query as Record<string, unknown>).done;
     const notice = isActionName(done) ? `已登记“${EVENT_LABELS[done]}”。` : null;
-    return renderCase(req, reply, actor, id, { notice, intake: takeIntake(req, reply, actor, id) });
+    return renderCase(req, reply, actor, id, { notice });
   });
 
   app.post('/admin/applications/:id/actions/:action', async (req, reply) => {

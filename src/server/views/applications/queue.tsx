@@ -15,7 +15,6 @@ export interface QueuePageProps {
   errors: FormErrors;
   /** The agencies whose cases the actor may read: [id, name]. */
   agencies: ReadonlyArray<readonly [number, string]>;
-  descriptions: ReadonlyMap<number, string>;
   canRegister: boolean;
 }
 
@@ -94,7 +93,7 @@ export function QueuePageView(p: QueuePageProps) {
                 </thead>
                 <tbody>
                   {page.items.map((it) => (
-                    <QueueRow key={it.id} it={it} many={many} description={p.descriptions.get(it.id) ?? ''} />
+                    <QueueRow key={it.id} it={it} many={many} />
                   ))}
                 </tbody>
               </table>
@@ -107,7 +106,7 @@ export function QueuePageView(p: QueuePageProps) {
   );
 }
 
-function QueueRow({ it, many, description }: { it: QueueItemView; many: boolean; description: string }) {
+function QueueRow({ it, many }: { it: QueueItemView; many: boolean }) {
   const dueSoon = !it.overdue && it.status === 'due_soon';
   const cls = it.overdue ? 'overdue' : dueSoon ? 'due-soon' : undefined;
   return (
@@ -118,7 +117,7 @@ function QueueRow({ it, many, description }: { it: QueueItemView; many: boolean;
       {many ? <td data-label="机关">{it.agency.name}</td> : null}
       <td data-label="收到日期">{it.receivedOn ?? `${it.submittedOn}（待确认）`}</td>
       <td data-label="申请人类型">{it.applicantTypeLabel}</td>
-      <td data-label="摘要">{excerpt(description, 40)}</td>
+      <td data-label="摘要">{excerpt(it.descriptionExcerpt, 40)}</td>
       <td data-label="状态">
         {it.state.label}
         {it.overdue ? (
