@@ -236,15 +236,15 @@ function queueWhere(f: QueueFilter): Expression<SqlBool> {
 }
 
 /**
- * An agency set's cases, one page, and how many there are.
+ * An agency set's cases, one page, and how many there are (up to a cap).
  *
  * Open cases are ordered by next_due_on (set for every open case: the reply due date while the
  * clock runs, otherwise the end of the current wait), oldest first: whatever is past its date —
  * overdue replies above all, whose next_due_on is their reply due date — comes first. This order
  * is an index scan (agency_id, next_due_on) that stops at the page. Closed cases: most recently
- * closed first. `overdue` flags open cases whose reply due date is before today.
+ * closed first. `overdue` flags open cases whose reply due date is before today. The count stops
+ * at QUEUE_COUNT_CAP (`totalCapped` says there are more).
  */
-
 export async function queryQueue(db: Q, f: QueueFilter): Promise<{ total: number; totalCapped: boolean; rows: QueueRow[] }> {
   if (f.agencyIds.length === 0) return { total: 0, totalCapped: false, rows: [] };
   const where = queueWhere(f);
