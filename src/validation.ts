@@ -91,9 +91,12 @@ export function optionalInt(label: string, opts: { min?: number; max?: number } 
   return z.preprocess(blankToUndefined, int(label, opts).optional());
 }
 
-/** An id: a positive whole number. */
+/** Largest id a database integer column holds (PostgreSQL `integer`). */
+export const MAX_ID = 2_147_483_647;
+
+/** An id: a positive whole number a database integer column can hold. */
 export function id(label: string) {
-  return int(label, { min: 1 });
+  return int(label, { min: 1, max: MAX_ID });
 }
 
 /**

@@ -13,6 +13,20 @@ export const AGENCY_KIND_LABELS: Record<AgencyKind, string> = {
   community: '社区',
 };
 
+/**
+ * The kinds of agency that receive applications for government information: administrative
+ * organs (条例第2条). Villages and communities are not; their information is applied for at the
+ * town government or street office.
+ */
+export const APPLICATION_AGENCY_KINDS: readonly AgencyKind[] = ['government', 'department', 'town', 'street'];
+
+/** Agencies among `ids` that receive applications. */
+export async function applicationAgencies(db: Q, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('agencies').select('id').where('id', 'in', ids).where('kind', 'in', [...APPLICATION_AGENCY_KINDS]).execute();
+  return rows.map((r) => r.id);
+}
+
 export interface AgencyNode {
   id: number;
   name: string;

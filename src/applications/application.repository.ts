@@ -4,6 +4,7 @@
  * same on SQLite and PostgreSQL.
  */
 import { expressionBuilder, sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import type { AgencyKind } from '../db/schema.js';
 import type {
   ApplicationRow,
   ApplicationState,
@@ -21,8 +22,8 @@ type Q = Kysely<Database> | Transaction<Database>;
 // ---------------------------------------------------------------------------------------------
 // Agencies and users (read only)
 
-export function findAgency(db: Q, id: number): Promise<{ id: number; name: string } | undefined> {
-  return db.selectFrom('agencies').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
+export function findAgency(db: Q, id: number): Promise<{ id: number; name: string; kind: AgencyKind } | undefined> {
+  return db.selectFrom('agencies').select(['id', 'name', 'kind']).where('id', '=', id).executeTakeFirst();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@
  */
 import type { Transaction } from 'kysely';
 import { formatIsoDate } from '../calendar/date.js';
+import { APPLICATION_AGENCY_KINDS } from '../agencies/agency.repository.js';
 import { agenciesWhere, assertCan, can, ForbiddenError, type Actor } from '../accounts/policy.js';
 import { audit } from '../audit/audit.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
@@ -155,6 +156,11 @@ interface CreateSpec {
 async function create(trx: Trx, deps: ServiceDeps, s: CreateSpec): Promise<IntakeResult> {
   const agency = await repo.findAgency(trx, s.agencyId);
   if (!agency) throw new ValidationError({ agencyId: '所选受理机关不存在' });
+  // Villages and communities are not administrative organs (条例第2条): applications go to the
+  // town government or the street office, whatever the channel.
+  if (!APPLICATION_AGENCY_KINDS.includes(agency.kind)) {
+    throw new ValidationError({ agencyId: `「${agency.name}」不是行政机关，不能受理政府信息公开申请；请向所在乡镇人民政府或街道办事处提出` });
+  }
   const year = Number(s.today.slice(0, 4));
   const serial = await repo.nextSerial(trx, s.agencyId, year);
   const trackingNumber = formatTrackingNumber(s.agencyId, year, serial);

@@ -40,3 +40,52 @@ describe(`the work queue of a large agency (${testDialect})`, () => {
     assert.deepEqual([other.total, other.totalCapped], [0, false]);
   });
 });
+
+describe(`intake refuses what no database row can be (${testDialect})`, () => {
+  let db: Db;
+  let desk: Desk;
+  const { deps } = fixedClock('2026-03-02');
+  before(async () => {
+    db = await openTestDb();
+    desk = await setupDesk(db);
+  });
+  after(async () => {
+    await db?.close();
+  });
+
+  test('a village is not an administrative organ: online and staff intake both refuse it, naming the town', async () => {
+    const { createAgency } = await import('../agencies/agency.repository.js');
+    const { submitOnline } = await import('./application.service.js');
+    const { personInput } = await import('../../test/support/application-fixtures.js');
+    const { ValidationError } = await import('../validation.js');
+    const village = await createAgency(db.kysely, {
+      parent_id: desk.gov,
+      name: `某村民委员会${Date.now()}`,
+      short_name: null,
+      kind: 'village',
+      code: null,
+      office_name: null,
+      office_address: null,
+      office_hours: null,
+      office_phone: null,
+      office_fax: null,
+      office_email: null,
+      postcode: null,
+    });
+    await assert.rejects(submitOnline(db, deps, personInput(village)), (e: unknown) => e instanceof ValidationError && /不是行政机关/.test(e.fields.agencyId!));
+    const { createUser, grantRole, loadActor } = await import('../accounts/user.repository.js');
+    const userId = await createUser(db.kysely, { username: `village${Date.now()}`, displayName: '村信息员', passwordHash: 'x' });
+    await grantRole(db.kysely, userId, village, 'clerk');
+    const villageClerk = (await loadActor(db.kysely, userId))!;
+    await assert.rejects(registerByStaff(db, deps, villageClerk, inPerson(village, '2026-03-02')), (e: unknown) => e instanceof ValidationError && /不是行政机关/.test(e.fields.agencyId!));
+    const n = await db.kysely.selectFrom('applications').select('id').where('agency_id', '=', village).execute();
+    assert.equal(n.length, 0);
+  });
+
+  test('an agency id beyond a database integer is a validation error, not a database error', async () => {
+    const { submitOnline } = await import('./application.service.js');
+    const { personInput } = await import('../../test/support/application-fixtures.js');
+    const { ValidationError } = await import('../validation.js');
+    await assert.rejects(submitOnline(db, deps, personInput(2_147_483_648)), (e: unknown) => e instanceof ValidationError && 'agencyId' in e.fields);
+  });
+});

@@ -25,6 +25,7 @@ import { NotFoundError } from '../../errors.js';
 import { buildLetterDocx, LetterError } from '../../letters/index.js';
 import { ValidationError } from '../../validation.js';
 import { requireActor, sendPage } from '../app.js';
+import { applicationAgencies } from '../../agencies/agency.repository.js';
 import { HttpError } from '../errors.js';
 import { refusalReason, type Submission } from '../views/applications/actions.js';
 import { CasePage, type IntakeFlash } from '../views/applications/case.js';
@@ -153,7 +154,7 @@ export function register(app: FastifyInstance): void {
   // ---------------------------------------------------------------------------------------------
   // Intake
 
-  const intakeAgencies = (actor: Actor) => agencyOptions(app, agenciesWhere(actor, 'handle'));
+  const intakeAgencies = async (actor: Actor) => agencyOptions(app, await applicationAgencies(db.kysely, agenciesWhere(actor, 'handle')));
 
   app.get('/admin/applications/new', async (req, reply) => {
     const actor = requireActor(req, reply);

@@ -7,19 +7,17 @@
  * this module only adds what the web layer knows: the agency must exist and be an administrative
  * organ (村/居民委员会 are not: they do not take 政府信息公开 applications).
  */
+import { APPLICATION_AGENCY_KINDS } from '../../agencies/agency.repository.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listAgencies, type AgencyNode } from '../../agencies/agency.repository.js';
 import { onlineApplicationSchema } from '../../applications/application.schema.js';
 import type { ServiceDeps } from '../../applications/application.service.js';
 import type { Db } from '../../db/database.js';
-import type { AgencyKind } from '../../db/schema.js';
 import { hitRateLimit, type Limit } from '../../security/rate-limit.js';
 import { fieldErrors, id, ValidationError } from '../../validation.js';
 import { clientIp } from '../app.js';
 import { HttpError } from '../errors.js';
 
-/** Agencies that take applications online: governments, their departments, towns and streets. */
-export const ONLINE_AGENCY_KINDS: readonly AgencyKind[] = ['government', 'department', 'town', 'street'];
 
 /** The one answer to a failed tracking lookup: it never says which of the two was wrong. */
 export const TRACK_NOT_FOUND = '未找到，请核对申请编号和查询码';
@@ -40,7 +38,7 @@ export async function onlineAgencyGroups(db: Db): Promise<AgencyGroup[]> {
   for (const root of roots) {
     const options: AgencyGroup['options'] = [];
     const walk = (n: AgencyNode) => {
-      if (ONLINE_AGENCY_KINDS.includes(n.kind)) options.push({ id: n.id, name: n.name });
+      if (APPLICATION_AGENCY_KINDS.includes(n.kind)) options.push({ id: n.id, name: n.name });
       n.children.forEach(walk);
     };
     walk(root);
@@ -65,7 +63,7 @@ export async function checkOnlineApplication(db: Db, input: unknown): Promise<vo
     const agency =
       agencyId <= MAX_DB_ID ? await db.kysely.selectFrom('agencies').select(['id', 'kind']).where('id', '=', agencyId).executeTakeFirst() : undefined;
     if (!agency) errors.agencyId = '所选受理机关不存在，请从列表中选择';
-    else if (!ONLINE_AGENCY_KINDS.includes(agency.kind)) {
+    else if (!APPLICATION_AGENCY_KINDS.includes(agency.kind)) {
       errors.agencyId = '村（居）民委员会不是行政机关，不受理政府信息公开申请；请选择人民政府、政府部门或乡镇（街道）';
     }
   }
