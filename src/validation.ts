@@ -94,9 +94,9 @@ export function optionalInt(label: string, opts: { min?: number; max?: number } 
 /** Largest id a database integer column holds (PostgreSQL `integer`). */
 export const MAX_ID = 2_147_483_647;
 
-/** An id: a positive whole number a database integer column can hold. */
+/** An id: a positive whole number a database integer column can hold (beyond it, no such record). */
 export function id(label: string) {
-  return int(label, { min: 1, max: MAX_ID });
+  return int(label, { min: 1 }).refine((v) => v <= MAX_ID, `所选${label}不存在`);
 }
 
 /**
