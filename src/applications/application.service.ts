@@ -740,20 +740,75 @@ export function nextActions(
 const DUMMY_HASH = hashTrackingSecret('0-0000-000000', 'XXXXXXXX');
 
 /**
- * The applicant's view of the case, when the tracking number AND the 查询码 match; null otherwise
- * (never saying which was wrong). The only public door to an application: presentPublic decides
- * what leaves, and nothing personal does.
+ * The application whose tracking number AND 查询码 match, or null (never saying which was wrong).
+ * The same work is done whether or not the number exists (the hash is compared either way).
  */
-export async function findByTracking(db: Db, deps: ServiceDeps, trackingNumber: unknown, secret: unknown): Promise<PublicApplicationView | null> {
+async function matchTracking(db: Db, trackingNumber: unknown, secret: unknown): Promise<ApplicationRow | null> {
   const r = trackingLookupSchema.safeParse({ trackingNumber, secret });
   const tn = r.success ? normalizeTrackingNumber(r.data.trackingNumber) : null;
   const code = r.success ? normalizeSecret(r.data.secret) : '';
   const app = tn ? await repo.findApplicationByTrackingNumber(db.kysely, tn) : undefined;
   const ok = verifyTrackingSecret(tn ?? '0-0000-000000', code, app?.tracking_secret_hash ?? DUMMY_HASH);
-  if (!app || !ok) return null;
+  return app && ok ? app : null;
+}
+
+/**
+ * The id of the application when the tracking number AND the 查询码 match; null otherwise. For
+ * the applicant's downloads (attachments marked for them): the id never leaves the server.
+ */
+export async function verifyTracking(db: Db, trackingNumber: unknown, secret: unknown): Promise<number | null> {
+  return (await matchTracking(db, trackingNumber, secret))?.id ?? null;
+}
+
+/**
+ * The applicant's view of the case, when the tracking number AND the 查询码 match; null otherwise
+ * (never saying which was wrong). The only public door to an application: presentPublic decides
+ * what leaves, and nothing personal does.
+ */
+export async function findByTracking(db: Db, deps: ServiceDeps, trackingNumber: unknown, secret: unknown): Promise<PublicApplicationView | null> {
+  return (await lookUpTracking(db, deps, trackingNumber, secret))?.view ?? null;
+}
+
+/**
+ * findByTracking with the application's id, for the tracking page's own server-side use (the
+ * attachments marked for the applicant): the id is never shown.
+ */
+export async function lookUpTracking(
+  db: Db,
+  deps: ServiceDeps,
+  trackingNumber: unknown,
+  secret: unknown,
+): Promise<{ applicationId: number; view: PublicApplicationView } | null> {
+  const app = await matchTracking(db, trackingNumber, secret);
+  if (!app) return null;
   const [events, agency] = await Promise.all([repo.listEvents(db.kysely, app.id), repo.findAgency(db.kysely, app.agency_id)]);
   const { today } = clockOf(deps);
   const parsed = events.map((e) => e.event);
   const clocks = deriveClocks(app.state, parsed, { calendar: deps.calendar, today, forPublic: true, ...(deps.feePaymentDays !== undefined ? { feePaymentDays: deps.feePaymentDays } : {}) });
-  return presentPublic({ app, agencyName: agency?.name ?? '', events: parsed, clocks });
+  return { applicationId: app.id, view: presentPublic({ app, agencyName: agency?.name ?? '', events: parsed, clocks }) };
+}
+
+/**
+ * The case as the letters addressed to the applicant need it (their name, the request, the
+ * clocks), when the tracking number AND the 查询码 match; null otherwise. For building those
+ * letters only (the web layer offers the applicant's letter kinds, never the third party's):
+ * the view itself is never rendered to the applicant, it holds staff-only data (no actions).
+ */
+export async function findForApplicantLetters(
+  db: Db,
+  deps: ServiceDeps,
+  trackingNumber: unknown,
+  secret: unknown,
+): Promise<{ view: StaffApplicationView; events: AppEvent[] } | null> {
+  const app = await matchTracking(db, trackingNumber, secret);
+  if (!app) return null;
+  const [events, reviewCases, agency] = await Promise.all([
+    repo.listEvents(db.kysely, app.id),
+    repo.listReviewCases(db.kysely, app.id),
+    repo.findAgency(db.kysely, app.agency_id),
+  ]);
+  const { today } = clockOf(deps);
+  const parsed = events.map((e) => e.event);
+  const clocks = derive(deps, app.state, parsed, today);
+  return { view: presentStaff({ app, agencyName: agency?.name ?? '', events, reviewCases, clocks, actions: [], today }), events: parsed };
 }

@@ -44,7 +44,7 @@ import {
 } from '../views/applications/desk.js';
 import { formValues } from '../views/applications/fields.js';
 import { IntakePage } from '../views/applications/intake.js';
-import { attachment, caseLetterInput, caseLetters, isLetterKind, letterFileName, type LetterAgency } from '../views/applications/letters.js';
+import { attachment, caseLetterInput, caseLetters, isLetterKind, letterAgency, letterFileName } from '../views/applications/letters.js';
 import { QueuePageView } from '../views/applications/queue.js';
 import { registerStaffApi } from './api-applications-staff.js';
 
@@ -267,7 +267,7 @@ export function register(app: FastifyInstance): void {
     await assertReadable(db, actor, id);
     const view = await staffView(app, actor, id);
     const events: AppEvent[] = (await listEvents(db.kysely, id)).map((x) => x.event);
-    const agency = await letterAgency(app, view.agency.id);
+    const agency = await letterAgency(app.deps.db, view.agency.id);
     const q = req.query as Record<string, unknown>;
     const opt = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).slice(0, 100) : undefined);
     try {
@@ -294,16 +294,3 @@ function fillDefaultBasis(input: Record<string, unknown>): void {
   }
 }
 
-/** The signing agency of a letter, with its parent's name (the usual 行政复议机关). */
-export async function letterAgency(app: FastifyInstance, agencyId: number): Promise<LetterAgency> {
-  const a = await app.deps.db.kysely.selectFrom('agencies').selectAll().where('id', '=', agencyId).executeTakeFirstOrThrow();
-  const parent = a.parent_id === null ? undefined : await app.deps.db.kysely.selectFrom('agencies').select('name').where('id', '=', a.parent_id).executeTakeFirst();
-  return {
-    name: a.name,
-    shortName: a.short_name,
-    officeName: a.office_name,
-    officePhone: a.office_phone,
-    officeAddress: a.office_address,
-    parentName: parent?.name ?? null,
-  };
-}

@@ -5,6 +5,7 @@
  * Each letter is dated on its event and addressed to the applicant (the third party for
  * third_party). The letter of a kind is the one of the LAST event of that kind.
  */
+import type { Db } from '../../../db/database.js';
 import type { AppEvent } from '../../../applications/application.js';
 import { deriveClocks } from '../../../applications/application.js';
 import type { StaffApplicationView } from '../../../applications/application.presenter.js';
@@ -59,6 +60,33 @@ export const KIND_LABELS: Record<LetterKind, string> = {
 
 export function isLetterKind(s: string): s is LetterKind {
   return (LETTER_KINDS as readonly string[]).includes(s);
+}
+
+/**
+ * The letters addressed to the applicant, which they may download through the tracking door.
+ * NOT the third party's consultation letter (征求第三方意见书): it is addressed to the third party
+ * and names them.
+ */
+export const APPLICANT_LETTER_KINDS = ['acceptance', 'correction', 'extension', 'fee', 'reply'] as const satisfies readonly LetterKind[];
+export type ApplicantLetterKind = (typeof APPLICANT_LETTER_KINDS)[number];
+
+export function isApplicantLetterKind(s: string): s is ApplicantLetterKind {
+  return (APPLICANT_LETTER_KINDS as readonly string[]).includes(s);
+}
+
+/** The events whose letters are the applicant's (as EVENT_OF below finds them). */
+const APPLICANT_LETTER_OF_EVENT: Partial<Record<AppEvent['type'], ApplicantLetterKind>> = {
+  registered: 'acceptance',
+  confirmed: 'acceptance',
+  correction_requested: 'correction',
+  extended: 'extension',
+  fee_notified: 'fee',
+  replied: 'reply',
+};
+
+/** The applicant's letter kind of an event (a public letter's type), or null. */
+export function applicantLetterKindOf(type: AppEvent['type']): ApplicantLetterKind | null {
+  return APPLICANT_LETTER_OF_EVENT[type] ?? null;
 }
 
 const EVENT_OF: Record<LetterKind, (e: AppEvent) => boolean> = {
@@ -290,4 +318,18 @@ export function letterFileName(trackingNumber: string, input: LetterInput): stri
 export function attachment(fileName: string, asciiFallback: string): string {
   const enc = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${asciiFallback.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${enc}`;
+}
+
+/** The signing agency of a letter, with its parent's name (the usual 行政复议机关). */
+export async function letterAgency(db: Db, agencyId: number): Promise<LetterAgency> {
+  const a = await db.kysely.selectFrom('agencies').selectAll().where('id', '=', agencyId).executeTakeFirstOrThrow();
+  const parent = a.parent_id === null ? undefined : await db.kysely.selectFrom('agencies').select('name').where('id', '=', a.parent_id).executeTakeFirst();
+  return {
+    name: a.name,
+    shortName: a.short_name,
+    officeName: a.office_name,
+    officePhone: a.office_phone,
+    officeAddress: a.office_address,
+    parentName: parent?.name ?? null,
+  };
 }

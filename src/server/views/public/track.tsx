@@ -3,11 +3,15 @@
  * the public view of a case. It shows only what PublicApplicationView holds: no personal data.
  */
 import type { PublicApplicationView } from '../../../applications/application.presenter.js';
+import type { AttachmentView } from '../../../attachments/attachment.service.js';
 import { formatChineseDate, parseIsoDate } from '../../../calendar/date.js';
+import { applicantLetterKindOf, type ApplicantLetterKind } from '../applications/letters.js';
 import { Layout } from '../layout.js';
 import { ErrorSummary, TextField, type FormErrors, type FormValues } from './fields.js';
 
 export const TRACK_FIELDS = ['trackingNumber', 'secret'] as const;
+/** The fields of the download forms (POST /track/letter, POST /track/attachment). */
+export const DOWNLOAD_FIELDS = ['trackingNumber', 'secret', 'kind', 'attachmentId'] as const;
 
 function TrackForm({ csrfToken, values, errors }: { csrfToken: string; values: FormValues; errors: FormErrors }) {
   return (
@@ -55,8 +59,47 @@ function Day({ iso }: { iso: string }) {
   return <time datetime={iso}>{formatChineseDate(parseIsoDate(iso))}</time>;
 }
 
-export function CaseView({ view }: { view: PublicApplicationView }) {
+/**
+ * What the applicant may download from the result page: the pair they just typed goes back in
+ * hidden fields of POST forms (this page is no-store; never in a URL), and the server checks it
+ * again on every download.
+ */
+export interface CaseDownloads {
+  csrfToken: string;
+  trackingNumber: string;
+  secret: string;
+  attachments: AttachmentView[];
+}
+
+function DownloadForm({ d, action, field, value, label }: { d: CaseDownloads; action: string; field: 'kind' | 'attachmentId'; value: string; label: string }) {
+  return (
+    <form method="post" action={action} class="download">
+      <input type="hidden" name="_csrf" value={d.csrfToken} />
+      <input type="hidden" name="trackingNumber" value={d.trackingNumber} />
+      <input type="hidden" name="secret" value={d.secret} />
+      <input type="hidden" name={field} value={value} />
+      <button type="submit" aria-label={label}>
+        下载
+      </button>
+    </form>
+  );
+}
+
+function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} 字节`;
+  if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function CaseView({ view, downloads }: { view: PublicApplicationView; downloads?: CaseDownloads }) {
   const estimated = view.provisional ? <span class="estimated">（推算）</span> : null;
+  // The Word letter of a kind is the one of the LAST event of that kind: its button goes there.
+  const lastOfKind = new Map<ApplicantLetterKind, number>();
+  view.letters.forEach((l, i) => {
+    const k = applicantLetterKindOf(l.type);
+    if (k) lastOfKind.set(k, i);
+  });
+  const attachments = downloads?.attachments ?? [];
   return (
     <Layout title="申请办理情况" area="portal">
       <h1>申请办理情况</h1>
@@ -121,20 +164,39 @@ export function CaseView({ view }: { view: PublicApplicationView }) {
         <p>暂无。</p>
       ) : (
         <ol class="letters">
-          {view.letters.map((l, i) => (
-            <li key={i} class="card">
-              <h3>
-                {l.title} <span class="muted">（<Day iso={l.date} />）</span>
-              </h3>
-              <p>{l.text}</p>
-            </li>
-          ))}
+          {view.letters.map((l, i) => {
+            const kind = applicantLetterKindOf(l.type);
+            return (
+              <li key={i} class="card">
+                <h3>
+                  {l.title} <span class="muted">（<Day iso={l.date} />）</span>
+                </h3>
+                <p>{l.text}</p>
+                {downloads && kind && lastOfKind.get(kind) === i ? (
+                  <DownloadForm d={downloads} action="/track/letter" field="kind" value={kind} label={`下载${l.title}（Word 文档）`} />
+                ) : null}
+              </li>
+            );
+          })}
         </ol>
       )}
+
+      {attachments.length > 0 && downloads ? (
+        <>
+          <h2>提供给您的文件</h2>
+          <ul class="attachments">
+            {attachments.map((a) => (
+              <li key={a.id} class="card">
+                <span class="filename">{a.filename}</span> <span class="muted small">（{sizeText(a.size)}）</span>
+                <DownloadForm d={downloads} action="/track/attachment" field="attachmentId" value={String(a.id)} label={`下载${a.filename}`} />
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <p>
         <a href="/track">查询其他申请</a> · <a href="/">返回首页</a>
       </p>
     </Layout>
   );
 }
-
