@@ -8,12 +8,14 @@ import * as m2026112801 from './migrations/2026112801_accounts.js';
 import * as m2026112802 from './migrations/2026112802_applications.js';
 import * as m2026112803 from './migrations/2026112803_rate_limits.js';
 import * as m2026112804 from './migrations/2026112804_attachments.js';
+import * as m2026112805 from './migrations/2026112805_letter_settings.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026112801_accounts': m2026112801,
   '2026112802_applications': m2026112802,
   '2026112803_rate_limits': m2026112803,
   '2026112804_attachments': m2026112804,
+  '2026112805_letter_settings': m2026112805,
 };
 
 export class MigrationError extends Error {

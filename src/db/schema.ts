@@ -25,6 +25,12 @@ export interface AgenciesTable {
   office_fax: string | null;
   office_email: string | null;
   postcode: string | null;
+  /** 文号前缀 (机关代字) of its letters, e.g. 永政公开; null: the short name (or name) + 公开. */
+  doc_prefix: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 行政复议机关 named in its replies; null: the parent agency (else 上一级人民政府). */
+  review_body: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 人民法院 named in its replies; null: 有管辖权的人民法院. */
+  court: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
 }
 
@@ -194,6 +200,30 @@ export interface ApplicationSerialsTable {
   last_serial: number;
 }
 
+/** Serial numbers of letters' document numbers (文号), per agency and year. */
+export interface LetterNumbersTable {
+  agency_id: number;
+  year: number;
+  last_serial: number;
+}
+
+/** A letter's document number, fixed the first time the letter is issued (downloaded). */
+export interface IssuedLettersTable {
+  id: Id;
+  application_id: number;
+  /** LetterKind (src/letters/kinds.ts). */
+  kind: string;
+  /** The reply ground of a reply letter; '' for the other kinds. */
+  ground: string;
+  agency_id: number;
+  doc_number: string;
+  serial: number;
+  year: number;
+  issued_at: string;
+  /** The staff member who first downloaded it; null when the applicant did (tracking page). */
+  issued_by: number | null;
+}
+
 export type ReviewKind = 'reconsideration' | 'litigation_direct' | 'litigation_after';
 export type ReviewResult = 'upheld' | 'corrected' | 'other';
 
@@ -251,6 +281,8 @@ export interface Database {
   applications: ApplicationsTable;
   application_events: ApplicationEventsTable;
   application_serials: ApplicationSerialsTable;
+  letter_numbers: LetterNumbersTable;
+  issued_letters: IssuedLettersTable;
   review_cases: ReviewCasesTable;
 }
 
@@ -266,3 +298,4 @@ export type NewApplication = Insertable<ApplicationsTable>;
 export type ApplicationUpdate = Updateable<ApplicationsTable>;
 export type ApplicationEventRow = Selectable<ApplicationEventsTable>;
 export type ReviewCaseRow = Selectable<ReviewCasesTable>;
+export type IssuedLetterRow = Selectable<IssuedLettersTable>;

@@ -21,6 +21,7 @@ import { ErrorPage, page } from './views/layout.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerPortalRoutes } from './routes/portal.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerAgencySettingsRoutes } from './routes/agency-settings.js';
 import { registerCoreApi } from './routes/api-core.js';
 import { register as registerApplicationsAdmin } from './routes/applications-admin.js';
 import { register as registerApplicationsPublic } from './routes/applications-public.js';
@@ -135,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPortalRoutes(app);
   registerAuthRoutes(app);
   registerAdminRoutes(app);
+  registerAgencySettingsRoutes(app);
   registerApiDocs(app);
   registerCoreApi(app);
   registerApplicationsPublic(app);

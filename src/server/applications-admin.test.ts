@@ -1,11 +1,13 @@
 /**
  * The back office of the application desk over HTTP (app.inject), on SQLite or PostgreSQL
  * (TEST_DATABASE_URL): the work queue, staff intake, the case page and its action forms with
- * CSRF and versions, letters (.docx read back with mammoth), the CSV export and the staff JSON
+ * CSRF and versions, letters (.docx read back with mammoth), the CSV and .xlsx exports (the .xlsx read back with
+ * exceljs — our own output only) and the staff JSON
  * API. The desk's clock is fixed (app.deps.now) so that every date is known.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
 import { Client, openTestApp, type TestApp } from '../../test/support/app.js';
 import { testDialect } from '../../test/support/db.js';
@@ -170,7 +172,8 @@ describe(`back office of the application desk (${testDialect})`, () => {
     assert.match(p.body, /letters\/reply\.docx\?ground=provided/);
 
     // The reply letter: Word, a UTF-8 file name, the agency, the case and its document number.
-    const serial = Number(tn.split('-')[2]);
+    // The first letter this agency issues in 2026: serial 1 of its own letter numbers (not the case's).
+    const serial = 1;
     const letter = await raw(clerk, `/admin/applications/${id}/letters/reply.docx?ground=provided`);
     assert.equal(letter.statusCode, 200, letter.body);
     assert.match(String(letter.headers['content-type']), /wordprocessingml/);
@@ -476,6 +479,78 @@ describe(`back office of the application desk (${testDialect})`, () => {
     void b;
     const supervisorCsv = await raw(await client('supervisor'), '/admin/applications/export.csv?q=CSV-TEST');
     assert.equal(supervisorCsv.statusCode, 200);
+  });
+
+  test('.xlsx export: the CSV\'s header and rows, typed cells, no formulas, only readable cases; anonymous → login', async () => {
+    clock.today = '2026-12-01';
+    const plain = await registerService({ description: 'XLSX-TEST plain case' });
+    await registerService({ description: '=HYPERLINK("http://evil.example","点我") XLSX-TEST', applicantName: '@SUM(1+1)' });
+    await registerService({ description: '+1-2 XLSX-TEST' });
+    await registerService({ description: 'XLSX-TEST of education' }, eduClerk, education);
+    await registerService({ description: 'NOT-IN-XLSX' });
+    const clerk = await client('clerk');
+    const r = await raw(clerk, '/admin/applications/export.xlsx?q=XLSX-TEST');
+    assert.equal(r.statusCode, 200);
+    assert.equal(String(r.headers['content-type']), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    assert.match(String(r.headers['content-disposition']), /^attachment; filename="applications-2026-12-01\.xlsx"; filename\*=UTF-8''%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80-2026-12-01\.xlsx$/);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    assert.equal(ws.views[0]?.state, 'frozen');
+    assert.equal((ws.views[0] as { ySplit?: number }).ySplit, 1);
+    assert.equal(ws.getCell('A1').font?.bold, true);
+    assert.ok((ws.getColumn(8).width ?? 0) >= 40, 'the description column is wide');
+    const rows: ExcelJS.CellValue[][] = [];
+    ws.eachRow((row) => {
+      const cells: ExcelJS.CellValue[] = [];
+      for (let i = 1; i <= ws.columnCount; i++) cells.push(row.getCell(i).value);
+      rows.push(cells);
+    });
+    assert.equal(rows.length, 4, 'header + the three cases of 永安镇');
+    ws.eachRow((row) => row.eachCell((cell) => {
+      assert.notEqual(cell.type, ExcelJS.ValueType.Formula, `no formula in ${cell.address}`);
+      assert.equal(cell.formula, undefined);
+    }));
+
+    // The same header and rows as the CSV export with the same filter.
+    const csv = (await raw(clerk, '/admin/applications/export.csv?q=XLSX-TEST')).rawPayload.subarray(3).toString('utf8');
+    const csvLines = csv.split('\r\n');
+    const asCsv = (cells: ExcelJS.CellValue[]) => cells.map((v) => (v === null || v === undefined ? '' : String(v))).join(',');
+    assert.equal(asCsv(rows[0]!), csvLines[0]);
+    const tnPlain = (await t.db.kysely.selectFrom('applications').select('tracking_number').where('id', '=', plain.applicationId).executeTakeFirstOrThrow()).tracking_number;
+    const plainRow = rows.find((c) => c[0] === tnPlain);
+    assert.ok(plainRow, 'the plain case is exported');
+    assert.equal(asCsv(plainRow), csvLines.find((l) => l.startsWith(`${tnPlain},`)));
+    // Typed cells: dates as text, numbers as numbers, the overdue flag as 是/否.
+    assert.equal(plainRow[3], '2026-11-30');
+    assert.equal(ws.getRow(rows.indexOf(plainRow) + 1).getCell(4).type, ExcelJS.ValueType.String);
+    assert.equal(plainRow[13], '否');
+    for (const v of [plainRow[12], plainRow[14]]) assert.ok(v === null || typeof v === 'number', String(v));
+
+    // Text starting with = + @ stays a plain string, unchanged (no apostrophe, no formula).
+    const evil = rows.find((c) => String(c[7]).endsWith('XLSX-TEST') && String(c[7]).startsWith('='));
+    assert.ok(evil);
+    assert.equal(evil[7], '=HYPERLINK("http://evil.example","点我") XLSX-TEST');
+    assert.equal(evil[6], '@SUM(1+1)');
+    const evilRow = ws.getRow(rows.indexOf(evil) + 1);
+    assert.equal(evilRow.getCell(8).type, ExcelJS.ValueType.String);
+    assert.equal(evilRow.getCell(7).type, ExcelJS.ValueType.String);
+    assert.ok(rows.some((c) => c[7] === '+1-2 XLSX-TEST'));
+
+    // Only the cases the actor may read; the filter applies.
+    const all = rows.map((c) => String(c[7]));
+    assert.ok(!all.includes('XLSX-TEST of education'));
+    assert.ok(!all.some((d) => d.includes('NOT-IN-XLSX')));
+
+    // The link on the queue page keeps the filters.
+    const queue = await clerk.get('/admin/applications?q=XLSX-TEST');
+    assert.match(queue.body, /<a href="\/admin\/applications\/export\.xlsx\?q=XLSX-TEST">导出当前筛选结果（Excel）<\/a>/);
+
+    const anon = await client();
+    const a = await anon.get('/admin/applications/export.xlsx');
+    assert.equal(a.status, 303);
+    assert.match(String(a.headers.location), /^\/login\?next=/);
   });
 
   test('the staff JSON API: queue, case, intake, actions; 422 with fields, 409 on a stale version, 403, 404; in the OpenAPI document', async () => {

@@ -13,6 +13,7 @@ export function registerAdminRoutes(app: FastifyInstance): void {
     if (!actor) return reply;
     const names = await agencyNames(app.deps.db.kysely, [...actor.access.keys()]);
     const rows = [...actor.access.entries()].sort((a, b) => a[0] - b[0]);
+    const administered = agenciesWhere(actor, 'administer').sort((a, b) => a - b);
     // The application desk: how many open cases, how many overdue (the queue's own counts).
     const deps = serviceDeps(app);
     const desk = agenciesWhere(actor, 'read').length ? await queueCounts(app.deps.db, actor, chinaDate(deps.now?.() ?? new Date())) : null;
@@ -42,6 +43,19 @@ export function registerAdminRoutes(app: FastifyInstance): void {
                   当面、邮寄、传真、电子邮件提交的申请
                 </li>
               ) : null}
+            </ul>
+          </>
+        ) : null}
+        {administered.length ? (
+          <>
+            <h2>机关设置</h2>
+            <ul class="action-links">
+              {administered.map((id) => (
+                <li key={id}>
+                  <a href={`/admin/agencies/${id}/letters`}>告知书设置：{names.get(id) ?? `#${id}`}</a>
+                  文号前缀、行政复议机关、人民法院
+                </li>
+              ))}
             </ul>
           </>
         ) : null}

@@ -4,6 +4,7 @@
  *
  *   GET  /admin/applications                       the work queue (filters, pagination)
  *   GET  /admin/applications/export.csv            the queue with the same filters, as CSV
+ *   GET  /admin/applications/export.xlsx           the same rows and columns, as an Excel workbook
  *   GET  /admin/applications/new                   staff intake form
  *   POST /admin/applications/new                   → 303 to the case (tracking number + 查询码 shown once)
  *   GET  /admin/applications/:id                   the case page
@@ -24,12 +25,13 @@ import { chinaDate, registerByStaff, workQueue, type QueuePage } from '../../app
 import { NotFoundError } from '../../errors.js';
 import { buildLetterDocx, LetterError } from '../../letters/index.js';
 import { ValidationError } from '../../validation.js';
-import { requireActor, sendPage } from '../app.js';
+import { clientIp, requireActor, sendPage } from '../app.js';
 import { applicationAgencies } from '../../agencies/agency.repository.js';
 import { HttpError } from '../errors.js';
 import { refusalReason, type Submission } from '../views/applications/actions.js';
 import { CasePage, type IntakeFlash } from '../views/applications/case.js';
 import { BOM, csvLine } from '../views/applications/csv.js';
+import { buildQueueXlsx, EXPORT_HEADERS, exportRow, type ExportCell } from '../views/applications/queue-export.js';
 import {
   ACTIONS,
   assertReadable,
@@ -44,12 +46,12 @@ import {
 } from '../views/applications/desk.js';
 import { formValues } from '../views/applications/fields.js';
 import { IntakePage } from '../views/applications/intake.js';
-import { attachment, caseLetterInput, caseLetters, isLetterKind, letterAgency, letterFileName } from '../views/applications/letters.js';
+import { attachment, caseLetters, isLetterKind, issueCaseLetter, letterAgency, letterFileName } from '../views/applications/letters.js';
 import { QueuePageView } from '../views/applications/queue.js';
 import { registerStaffApi } from './api-applications-staff.js';
 
 /** The one-time display of the 查询码 after intake (server side; the cookie holds a random key). */
-/** Rows in one CSV export at most (the queue's page size is 200). */
+/** Rows in one export (CSV or .xlsx) at most (the queue's page size is 200). */
 export const MAX_EXPORT_ROWS = 100_000;
 
 async function agencyOptions(app: FastifyInstance, ids: number[]): Promise<Array<readonly [number, string]>> {
@@ -93,62 +95,43 @@ export function register(app: FastifyInstance): void {
     );
   });
 
-  app.get('/admin/applications/export.csv', async (req, reply) => {
-    const actor = requireActor(req, reply);
-    if (!actor) return reply;
-    const filters = readFilters(req.query);
+  /** The queue with the request's filters, as export rows (at most MAX_EXPORT_ROWS; only cases the actor may read). */
+  async function exportRows(actor: Actor, query: unknown): Promise<ExportCell[][]> {
+    const filters = readFilters(query);
     const limit = 200;
-    let out = BOM;
-    out += csvLine([
-      '编号',
-      '受理机关',
-      '提交方式',
-      '提交或收到日期',
-      '收到申请之日',
-      '申请人类型',
-      '申请人',
-      '所需信息',
-      '状态',
-      '期限状态',
-      '答复期限',
-      '答复期限为推算',
-      '剩余工作日',
-      '已逾期',
-      '延长工作日',
-      '办理结果',
-      '办结日期',
-    ]);
+    const rows: ExportCell[][] = [];
     for (let offset = 0; offset < MAX_EXPORT_ROWS; offset += limit) {
       const page = await workQueue(db, deps(), actor, queueInput(filters, { limit, offset }));
       const descriptions = await descriptionsOf(db, page.items.map((i) => i.id));
-      for (const it of page.items) {
-        out += csvLine([
-          it.trackingNumber,
-          it.agency.name,
-          it.channelLabel,
-          it.submittedOn,
-          it.receivedOn,
-          it.applicantTypeLabel,
-          it.applicantName,
-          descriptions.get(it.id) ?? '',
-          it.state.label,
-          it.statusText,
-          it.replyDueOn,
-          it.replyDueOn ? it.provisional : null,
-          it.remainingWorkingDays,
-          it.overdue,
-          it.extensionDays,
-          it.outcomeLabel,
-          it.closedOn,
-        ]);
-      }
+      for (const it of page.items) rows.push(exportRow(it, descriptions.get(it.id) ?? ''));
       if (offset + limit >= page.total) break;
     }
+    return rows;
+  }
+
+  app.get('/admin/applications/export.csv', async (req, reply) => {
+    const actor = requireActor(req, reply);
+    if (!actor) return reply;
+    const rows = await exportRows(actor, req.query);
+    let out = BOM + csvLine(EXPORT_HEADERS);
+    for (const row of rows) out += csvLine(row);
     const day = today();
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', attachment(`依申请公开-${day}.csv`, `applications-${day}.csv`))
       .send(out);
+  });
+
+  app.get('/admin/applications/export.xlsx', async (req, reply) => {
+    const actor = requireActor(req, reply);
+    if (!actor) return reply;
+    const rows = await exportRows(actor, req.query);
+    const day = today();
+    const body = await buildQueueXlsx(rows, { sheetName: '依申请公开', created: deps().now?.() ?? new Date() });
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', attachment(`依申请公开-${day}.xlsx`, `applications-${day}.xlsx`))
+      .send(body);
   });
 
   // ---------------------------------------------------------------------------------------------
@@ -271,7 +254,14 @@ export function register(app: FastifyInstance): void {
     const q = req.query as Record<string, unknown>;
     const opt = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).slice(0, 100) : undefined);
     try {
-      const input = caseLetterInput({ view, events, agency, calendar: app.deps.calendar }, kind, { ground: opt('ground'), reviewBody: opt('review_body'), court: opt('court') });
+      // The letter keeps the number it was first issued with (allocated now if it has none).
+      const input = await issueCaseLetter(
+        db,
+        { view, events, agency, calendar: app.deps.calendar },
+        kind,
+        { ground: opt('ground'), reviewBody: opt('review_body'), court: opt('court') },
+        { userId: actor.userId, ip: clientIp(req) },
+      );
       const docx = await buildLetterDocx(input);
       return reply
         .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')

@@ -27,10 +27,10 @@ import { NotFoundError } from '../../errors.js';
 import { buildLetterDocx, LetterError } from '../../letters/index.js';
 import { LIMITS as RATE_LIMITS } from '../../security/rate-limit.js';
 import { ValidationError } from '../../validation.js';
-import { sendPage } from '../app.js';
+import { clientIp, sendPage } from '../app.js';
 import { ApplyDonePage, ApplyPage, APPLY_FIELDS } from '../views/public/apply.js';
 import { formValues, type FormErrors, type FormValues } from '../views/public/fields.js';
-import { attachment, caseLetterInput, isApplicantLetterKind, letterAgency, letterFileName, NoSuchLetterError } from '../views/applications/letters.js';
+import { attachment, isApplicantLetterKind, issueCaseLetter, letterAgency, letterFileName, NoSuchLetterError } from '../views/applications/letters.js';
 import { CaseView, DOWNLOAD_FIELDS, TrackPage, TRACK_FIELDS } from '../views/public/track.js';
 import { sendAttachment } from './attachments.js';
 import { HttpError } from '../errors.js';
@@ -127,7 +127,15 @@ export function register(app: FastifyInstance): void {
     const { view, events } = found;
     try {
       const agency = await letterAgency(app.deps.db, view.agency.id);
-      const input = caseLetterInput({ view, events, agency, calendar: app.deps.calendar }, kind);
+      // The same number as the staff's copy of this letter: the one it was issued with, or (not
+      // issued yet) allocated now, once, exactly as the staff download would (issueCaseLetter).
+      const input = await issueCaseLetter(
+        db,
+        { view, events, agency, calendar: app.deps.calendar },
+        kind,
+        {},
+        { userId: null, ip: clientIp(req) },
+      );
       const docx = await buildLetterDocx(input);
       return reply
         .header('cache-control', 'no-store')

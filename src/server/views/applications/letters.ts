@@ -6,6 +6,7 @@
  * third_party). The letter of a kind is the one of the LAST event of that kind.
  */
 import type { Db } from '../../../db/database.js';
+import { issueLetterNumber } from '../../../applications/letter-numbers.js';
 import type { AppEvent } from '../../../applications/application.js';
 import { deriveClocks } from '../../../applications/application.js';
 import type { StaffApplicationView } from '../../../applications/application.presenter.js';
@@ -18,9 +19,9 @@ import {
   TEMPLATE_LABELS,
   cleanText,
   feeLetterFields,
-  formatDocNumber,
   groundsForRow,
   isReplyGroundId,
+  prefixProblem,
   templateKeyFor,
   type LetterFields,
   type LetterInput,
@@ -39,6 +40,10 @@ export interface LetterAgency {
   officeAddress: string | null;
   /** The parent agency's name: the usual 行政复议机关 (see reviewBodyFor). */
   parentName: string | null;
+  /** The agency's letter settings (agencies.doc_prefix, review_body, court); null: defaults. */
+  docPrefix: string | null;
+  reviewBody: string | null;
+  court: string | null;
 }
 
 export interface CaseLetterLink {
@@ -139,34 +144,32 @@ export function caseLetters(applicationId: number, events: readonly AppEvent[]):
 }
 
 /**
- * The document number (文号) of a case's letters.
- *
- * NOTE: formatted from the case's tracking number (`<agency>-<year>-<serial>`), not allocated: a
- * per-agency-per-year letter serial needs a table (a migration) mapping each letter to its number
- * so that downloading it again gives the same number. Until then every letter of a case carries
- * the case's serial: 永安镇人民政府公开〔2026〕第12号 is case 12 of 2026 at that agency. The prefix
- * (机关代字) is the agency's short name, or its name, followed by 公开.
+ * The 文号前缀 (机关代字) of the agency's letters: its setting (agencies.doc_prefix), else its short
+ * name, or its name, followed by 公开 (brackets and spaces removed, at most 18 characters + 公开).
+ * The serial is allocated per agency and year when a letter is first issued, and kept
+ * (src/applications/letter-numbers.ts; see issueCaseLetter).
  */
-export function caseDocNumber(trackingNumber: string, agency: Pick<LetterAgency, 'name' | 'shortName'>): string | undefined {
-  const m = /^\d+-(\d{4})-(\d+)$/.exec(trackingNumber);
-  if (!m) return undefined;
+export function docPrefixOf(agency: Pick<LetterAgency, 'name' | 'shortName' | 'docPrefix'>): string {
+  if (agency.docPrefix && prefixProblem(agency.docPrefix) === null) return agency.docPrefix;
   const base = (agency.shortName?.trim() || agency.name).replace(/[\s\u3000〔〕[\]［］【】()（）{}｛｝<>《》「」]/g, '');
-  const prefix = `${[...base].slice(0, 18).join('')}公开`;
-  try {
-    return formatDocNumber({ prefix, year: Number(m[1]), serial: Number(m[2]) });
-  } catch {
-    return undefined;
-  }
+  return `${[...base].slice(0, 18).join('')}公开`;
 }
 
+export const DEFAULT_REVIEW_BODY = '上一级人民政府';
+export const DEFAULT_COURT = '有管辖权的人民法院';
+
 /**
- * The 行政复议机关 printed in a reply: the agency's parent (a department's 本级人民政府, a town's
- * 上一级人民政府: 行政复议法第24条), else 上一级人民政府. `court`: 有管辖权的人民法院 unless given.
+ * The 行政复议机关 printed in a reply: the agency's setting (agencies.review_body), else its parent
+ * (a department's 本级人民政府, a town's 上一级人民政府: 行政复议法第24条), else 上一级人民政府.
  */
 export function reviewBodyFor(agency: LetterAgency): string {
-  return agency.parentName ?? '上一级人民政府';
+  return agency.reviewBody ?? agency.parentName ?? DEFAULT_REVIEW_BODY;
 }
-export const DEFAULT_COURT = '有管辖权的人民法院';
+
+/** The 人民法院 printed in a reply: the agency's setting (agencies.court), else 有管辖权的人民法院. */
+export function courtFor(agency: LetterAgency): string {
+  return agency.court ?? DEFAULT_COURT;
+}
 
 function contactOf(a: LetterAgency): string {
   const parts = [a.officeName ?? a.name, a.officePhone ? `电话${a.officePhone}` : null, a.officeAddress ? `地址${a.officeAddress}` : null].filter(Boolean);
@@ -193,6 +196,8 @@ export interface LetterOptions {
   ground?: string | undefined;
   reviewBody?: string | undefined;
   court?: string | undefined;
+  /** The letter's document number (issueCaseLetter); absent: no number line. */
+  docNumber?: string | undefined;
 }
 
 /** Thrown when the case has no event for the letter asked for (404). */
@@ -216,7 +221,7 @@ export function caseLetterInput(ctx: LetterContext, kind: LetterKind, opts: Lett
     request_summary: excerpt(cleanText(view.request.description), 200),
     contact: contactOf(agency),
   };
-  const docNumber = caseDocNumber(view.trackingNumber, agency);
+  const docNumber = opts.docNumber;
   const base = { agencyName: agency.name, date: e.date, addressee: excerpt(view.applicant.name, 100), ...(docNumber ? { docNumber } : {}) };
   const upTo = (ev: AppEvent) => events.slice(0, events.indexOf(ev) + 1);
   const report = view.clocks.report;
@@ -294,7 +299,7 @@ export function caseLetterInput(ctx: LetterContext, kind: LetterKind, opts: Lett
       const fields: Record<string, string> = {
         ...(application as Record<string, string>),
         review_body: excerpt(cleanText(opts.reviewBody || reviewBodyFor(agency)), 100),
-        court: excerpt(cleanText(opts.court || DEFAULT_COURT), 100),
+        court: excerpt(cleanText(opts.court || courtFor(agency)), 100),
       };
       if (g.decision === null) fields.decision = summary ?? `经审查，本机关依据${basis}对您的申请作出处理。`;
       else if (summary) fields.details = summary;
@@ -331,5 +336,36 @@ export async function letterAgency(db: Db, agencyId: number): Promise<LetterAgen
     officePhone: a.office_phone,
     officeAddress: a.office_address,
     parentName: parent?.name ?? null,
+    docPrefix: a.doc_prefix?.trim() || null,
+    reviewBody: a.review_body?.trim() || null,
+    court: a.court?.trim() || null,
   };
+}
+
+/**
+ * The letter of `kind` with its document number: the number the letter was issued with, else one
+ * allocated now (per agency and year of the letter's date, recorded and audited in one
+ * transaction). Staff (userId) and the applicant (userId null) get the same number for the same
+ * letter, whoever downloads it first. Throws NoSuchLetterError before allocating anything when the
+ * case has no such letter.
+ */
+export async function issueCaseLetter(
+  db: Db,
+  ctx: LetterContext,
+  kind: LetterKind,
+  opts: Omit<LetterOptions, 'docNumber'>,
+  by: { userId: number | null; ip?: string | null },
+): Promise<LetterInput> {
+  const draft = caseLetterInput(ctx, kind, opts);
+  const issued = await issueLetterNumber(db.kysely, {
+    applicationId: ctx.view.id,
+    agencyId: ctx.view.agency.id,
+    kind: draft.kind,
+    ground: draft.ground ?? '',
+    prefix: docPrefixOf(ctx.agency),
+    year: Number(draft.date.slice(0, 4)),
+    userId: by.userId,
+    ip: by.ip ?? null,
+  });
+  return { ...draft, docNumber: issued.docNumber };
 }

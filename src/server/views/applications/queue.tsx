@@ -36,7 +36,8 @@ export function QueuePageView(p: QueuePageProps) {
             登记申请
           </a>
         ) : null}
-        <a href={`/admin/applications/export.csv${filterQuery(f)}`}>导出当前筛选结果（CSV）</a>
+        <a href={`/admin/applications/export.csv${filterQuery(f)}`}>导出当前筛选结果（CSV）</a>{' '}
+        <a href={`/admin/applications/export.xlsx${filterQuery(f)}`}>导出当前筛选结果（Excel）</a>
       </p>
 
       <form method="get" action="/admin/applications" class="filters" role="search" aria-label="筛选申请">
