@@ -396,13 +396,21 @@ export async function markCorrectionLapsed(db: Db, deps: ServiceDeps, actor: Act
     if (deadline !== null && v.date <= deadline) {
       throw new StateError(`补正期限（${deadline}）尚未届满，不能认定申请人逾期未补正（条例第30条）`);
     }
-    const o = closingOutcome('correction_lapsed', v.date);
-    return {
-      event: { type: 'correction_lapsed', date: v.date, data: {}, note: noteOf(v) },
-      patch: { outcome_row: o.row, outcome_basis: o.basis, outcome_format: o.format, closed_on: v.date },
-      audit: { outcomeRow: o.row },
-    };
+    return closedWithoutReply('correction_lapsed', v);
   });
+}
+
+/**
+ * An application that ends without a reply (lapsed correction or fee, withdrawal): the event and
+ * the outcome row it counts in (application.ts closingOutcome).
+ */
+function closedWithoutReply(kind: 'correction_lapsed' | 'fee_lapsed' | 'withdrawn', v: { date: string; note?: string | undefined }) {
+  const o = closingOutcome(kind, v.date);
+  return {
+    event: { type: kind, date: v.date, data: {}, note: noteOf(v) },
+    patch: { outcome_row: o.row, outcome_basis: o.basis, outcome_format: o.format, closed_on: v.date },
+    audit: { outcomeRow: o.row },
+  };
 }
 
 /** Consults a third party (第32条) or another agency (第34条): the reply clock stops (第33条第二款). */
@@ -526,12 +534,7 @@ export async function markFeeLapsed(db: Db, deps: ServiceDeps, actor: Actor, inp
   return step(db, deps, actor, v, 'fee_lapsed', ({ current }) => {
     const due = current.report?.deadlines.filter((d) => d.kind === 'fee_payment').at(-1)?.due.date ?? null;
     if (due !== null && v.date <= due) throw new StateError(`缴费期限（${due}）尚未届满，不能认定申请人逾期未缴费（国办函〔2020〕109号）`);
-    const o = closingOutcome('fee_lapsed', v.date);
-    return {
-      event: { type: 'fee_lapsed', date: v.date, data: {}, note: noteOf(v) },
-      patch: { outcome_row: o.row, outcome_basis: o.basis, outcome_format: o.format, closed_on: v.date },
-      audit: { outcomeRow: o.row },
-    };
+    return closedWithoutReply('fee_lapsed', v);
   });
 }
 
@@ -559,12 +562,7 @@ export async function withdraw(db: Db, deps: ServiceDeps, actor: Actor, input: u
         patch: { closed_on: v.date },
       };
     }
-    const o = closingOutcome('withdrawn', v.date);
-    return {
-      event: { type: 'withdrawn', date: v.date, data: {}, note: noteOf(v) },
-      patch: { outcome_row: o.row, outcome_basis: o.basis, outcome_format: o.format, closed_on: v.date },
-      audit: { outcomeRow: o.row },
-    };
+    return closedWithoutReply('withdrawn', v);
   });
 }
 

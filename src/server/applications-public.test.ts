@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Client, openTestApp, type TestApp } from '../../test/support/app.js';
-import { calendar, PERSON } from '../../test/support/application-fixtures.js';
+import { calendar, PERSON, personInput } from '../../test/support/application-fixtures.js';
 import { testDialect } from '../../test/support/db.js';
 import { findUserByUsername, loadActor } from '../accounts/user.repository.js';
 import type { Actor } from '../accounts/policy.js';
@@ -52,20 +52,9 @@ describe(`public application desk (${testDialect})`, () => {
   });
 
   /** The online form's fields (strings, as a browser sends them) for PERSON at 永安镇. */
+  /** The fixture's valid application as a browser submits it (every value a string). */
   const form = (overrides: Record<string, string> = {}): Record<string, string> => ({
-    agencyId: String(yongan),
-    applicantType: 'natural_person',
-    applicantName: PERSON.applicantName,
-    idType: 'resident_id',
-    idNumber: PERSON.idNumber,
-    contactPhone: PERSON.contactPhone,
-    contactEmail: PERSON.contactEmail,
-    contactAddress: PERSON.contactAddress,
-    postcode: PERSON.postcode,
-    description: PERSON.description,
-    purpose: PERSON.purpose,
-    provisionForm: 'electronic',
-    delivery: 'email',
+    ...Object.fromEntries(Object.entries(personInput(yongan)).map(([k, v]) => [k, String(v)])),
     ...overrides,
   });
 
