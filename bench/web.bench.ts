@@ -3,7 +3,10 @@
  * page with 100,000 cases in the database, on SQLite and on PostgreSQL, measured with wrk against
  * the real server process (`gongkai serve`), and the ratio to a static file of the same size
  * served by the same process (GONGKAI_STATIC_DIR). Peak RSS of the server is read from
- * /proc/<pid>/status (VmHWM) after the run.
+ * /proc/<pid>/status (VmHWM) after the run. Every measurement follows an unmeasured warm-up
+ * (BENCH_WARMUP, default 3s). The case list is measured twice: as served (its page cache holds
+ * the rendered table while the agencies' data version is unchanged) and from a server started
+ * with GONGKAI_PAGE_CACHE=0, where every request queries and renders.
  *
  * Needs: `wrk` (apt-get install -y wrk), the build (npm run build), PostgreSQL for the second half
  * (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres — a database
@@ -26,6 +29,7 @@ import type { BenchResult } from './util.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
 const DURATION = process.env.BENCH_DURATION ?? '10s';
+const WARMUP = process.env.BENCH_WARMUP ?? '3s';
 const CONNECTIONS = 32;
 const TEMPLATES = 400;
 
@@ -108,7 +112,10 @@ export async function seedCases(db: Db): Promise<Seeded> {
   return first!;
 }
 
+/** Runs wrk against the URL: first WARMUP unmeasured (JIT, caches, connections), then DURATION measured. */
 function wrk(url: string, headers: string[], luaScript?: string): { rps: number; p50: number; p99: number; errors: number; non2xx: number; raw: string } {
+  const warm = ['-t2', `-c${CONNECTIONS}`, `-d${WARMUP}`, ...headers.flatMap((h) => ['-H', h]), ...(luaScript ? ['-s', luaScript] : []), url];
+  spawnSync('wrk', warm, { encoding: 'utf8' });
   const args = ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}`, '--latency', ...headers.flatMap((h) => ['-H', h])];
   if (luaScript) args.push('-s', luaScript);
   args.push(url);
@@ -207,11 +214,34 @@ async function benchOne(label: string, root: string, dbEnv: Record<string, strin
     }
     const rss = peakRssMb(child.pid!);
     out.push({ name: `${label}: server peak RSS during the runs`, value: rss, unit: 'MB', target: '< 300 MB', ok: rss < 300 });
+    const listBaseline = out[0]!.value;
+    await stop(child);
+    // The same case list from a server without the page cache (GONGKAI_PAGE_CACHE=0): every
+    // request queries and renders the page, as after every change to the agency's cases.
+    const uncached = await startServer(root, { ...dbEnv, GONGKAI_STATIC_DIR: staticDir, GONGKAI_PAGE_CACHE: '0' });
+    try {
+      const p = wrk(`${uncached.base}/admin/applications`, [`Cookie: ${await login(uncached.base)}`]);
+      out.push({
+        name: `${label}: case list without the page cache (every request queries and renders)`,
+        value: p.rps,
+        unit: 'req/s',
+        ratio: p.rps / listBaseline,
+        ratioLabel: '× static baseline',
+        extra: `p50 ${p.p50} ms, p99 ${p.p99} ms, socket errors ${p.errors}, non-2xx ${p.non2xx}`,
+      });
+    } finally {
+      await stop(uncached.child);
+    }
     return out;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stop(child);
   }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
 }
 
 export async function benchWeb(root: string): Promise<BenchResult[]> {

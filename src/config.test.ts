@@ -12,7 +12,9 @@ describe('configuration from the environment', () => {
     assert.equal(c.databaseUrl, undefined);
     assert.equal(c.demo, true);
     assert.equal(c.rateLimits, true);
+    assert.equal(c.pageCache, true);
     assert.equal(c.secureCookies, false);
+    assert.equal(loadConfig({ GONGKAI_PAGE_CACHE: '0' }).pageCache, false);
   });
 
   test('PostgreSQL turns the demo data off unless asked for', () => {
@@ -27,6 +29,7 @@ describe('configuration from the environment', () => {
     [{ DATABASE_URL: 'mysql://root@localhost/x' }, /只支持 PostgreSQL/],
     [{ GONGKAI_DEMO: 'maybe' }, /GONGKAI_DEMO 只能是 1 或 0/],
     [{ GONGKAI_SECURE_COOKIES: 'yes please' }, /GONGKAI_SECURE_COOKIES/],
+    [{ GONGKAI_PAGE_CACHE: 'sometimes' }, /GONGKAI_PAGE_CACHE/],
   ];
   for (const [env, message] of bad) {
     test(`refused: ${JSON.stringify(env)}`, () => {

@@ -21,6 +21,8 @@ export interface Config {
   trustProxy: boolean;
   /** Rate limits on public forms; off only for load tests on loopback. */
   rateLimits: boolean;
+  /** In-memory caches of rendered back-office pages, checked against the database's data versions (default on). */
+  pageCache: boolean;
   /** Attachments folder (shared storage when several nodes run): default <dataDir>/files. */
   filesDir: string;
   /** Largest attachment, in bytes (GONGKAI_MAX_UPLOAD_MB, default 50). */
@@ -71,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: flag(env, 'GONGKAI_SECURE_COOKIES') ?? false,
     trustProxy: flag(env, 'GONGKAI_TRUST_PROXY') ?? false,
     rateLimits: flag(env, 'GONGKAI_RATE_LIMITS') ?? true,
+    pageCache: flag(env, 'GONGKAI_PAGE_CACHE') ?? true,
     staticDir: env.GONGKAI_STATIC_DIR?.trim() ? resolve(env.GONGKAI_STATIC_DIR.trim()) : undefined,
   };
 }

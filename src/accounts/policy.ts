@@ -49,6 +49,11 @@ export function can(actor: Actor | null, action: Action, agencyId: number): bool
   return false;
 }
 
+/** Whether the actor holds this very role at the agency (a review level names its role). */
+export function holds(actor: Actor | null, role: Role, agencyId: number): boolean {
+  return actor?.access.get(agencyId)?.has(role) ?? false;
+}
+
 export class ForbiddenError extends Error {
   readonly status = 403;
   constructor(message = '没有权限执行此操作') {

@@ -6,6 +6,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { globalVersion } from '../db/versions.js';
 
 export const SESSION_COOKIE = 'gk_session';
 /** Logged out after this long without a request. */
@@ -50,13 +51,23 @@ export interface LiveSession {
   id: string;
   userId: number;
   csrfToken: string;
+  /** The data versions read with the session, for the actor cache (src/db/versions.ts). */
+  versions: { accounts: number; agencies: number };
 }
 
-/** The live session for a cookie token, refreshing its idle clock; null (and removed) if expired. */
+/**
+ * The live session for a cookie token, refreshing its idle clock; null (and removed) if expired.
+ * One query: the session with the counters that tell whether a cached actor is still current.
+ */
 export async function loadSession(db: Kysely<Database>, token: string, now = Date.now()): Promise<LiveSession | null> {
   if (!token || token.length > 100) return null;
   const id = sha256(token);
-  const s = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  const s = await db
+    .selectFrom('sessions')
+    .select(['user_id', 'csrf_token', 'last_seen_at', 'expires_at'])
+    .select([globalVersion('accounts').as('accounts_version'), globalVersion('agencies').as('agencies_version')])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!s) return null;
   const idle = now - Date.parse(s.last_seen_at) > IDLE_TIMEOUT_MS;
   if (idle || now > Date.parse(s.expires_at)) {
@@ -67,7 +78,7 @@ export async function loadSession(db: Kysely<Database>, token: string, now = Dat
   if (now - Date.parse(s.last_seen_at) > 60_000) {
     await db.updateTable('sessions').set({ last_seen_at: new Date(now).toISOString() }).where('id', '=', id).execute();
   }
-  return { id, userId: s.user_id, csrfToken: s.csrf_token };
+  return { id, userId: s.user_id, csrfToken: s.csrf_token, versions: { accounts: Number(s.accounts_version), agencies: Number(s.agencies_version) } };
 }
 
 export async function destroySession(db: Kysely<Database>, token: string): Promise<void> {

@@ -1,6 +1,7 @@
 /** Staff accounts and their roles (plain functions, db or transaction first). */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, Role } from '../db/schema.js';
+import { VersionedCache } from '../db/versions.js';
 import { expandGrants, type Actor } from './policy.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -40,13 +41,43 @@ export async function agencyChildren(db: Q): Promise<Map<number, number[]>> {
 }
 
 /** The actor for a user: grants expanded over the agency tree. */
-export async function loadActor(db: Q, userId: number): Promise<Actor | null> {
+export async function loadActor(db: Q, userId: number, tree?: Promise<Map<number, number[]>>): Promise<Actor | null> {
   const user = await db.selectFrom('users').select(['id', 'username', 'display_name', 'disabled']).where('id', '=', userId).executeTakeFirst();
   if (!user || user.disabled) return null;
   const grants = await db.selectFrom('user_roles').select(['agency_id', 'role']).where('user_id', '=', userId).execute();
   const access = expandGrants(
     grants.map((g) => ({ agencyId: g.agency_id, role: g.role })),
-    await agencyChildren(db),
+    await (tree ?? agencyChildren(db)),
   );
   return { userId: user.id, username: user.username, displayName: user.display_name, access };
+}
+
+/**
+ * Actors kept in memory between requests, valid while no user, role or agency has changed (the
+ * counters the session query reads, on any node). Agency trees are shared by all actors of a
+ * version, so a province's thousands of agencies are read once per change, not once per request.
+ */
+export class ActorCache {
+  readonly #actors: VersionedCache<Actor | null>;
+  #tree: { version: number; children: Promise<Map<number, number[]>> } | null = null;
+
+  constructor(capacity = 10_000) {
+    this.#actors = new VersionedCache(capacity);
+  }
+
+  async get(db: Kysely<Database>, userId: number, versions: { accounts: number; agencies: number }): Promise<Actor | null> {
+    const version = `${versions.accounts}/${versions.agencies}`;
+    const key = String(userId);
+    const hit = this.#actors.get(key, version);
+    if (hit !== undefined) return hit;
+    if (this.#tree?.version !== versions.agencies) {
+      const children = agencyChildren(db);
+      // A failed read is not kept.
+      children.catch(() => (this.#tree = null));
+      this.#tree = { version: versions.agencies, children };
+    }
+    const actor = await loadActor(db, userId, this.#tree.children);
+    this.#actors.set(key, version, actor);
+    return actor;
+  }
 }

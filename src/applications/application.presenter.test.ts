@@ -194,7 +194,7 @@ describe(`presenters and queries (${testDialect})`, () => {
       await act(requestCorrection, d.clerkA, ids.waiting!, { date: '2025-04-02', deadline: '2025-04-09', items: '请补充' }); // next due 04-09
       await reg('closed', '2025-03-05', { applicantName: '周五' });
       clock.today = '2025-03-10';
-      await act(reply, d.clerkA, ids.closed!, { date: '2025-03-10', outcomeRow: '3.1', basis: '条例第三十六条' });
+      await act(reply, d.clerkA, ids.closed!, { date: '2025-03-10', outcomeRow: '3.1', ground: 'provided', basis: '条例第三十六条' });
       await reg('other', '2025-03-03', { applicantName: '吴六' }, d.agencyB, d.clerkB);
       clock.today = '2025-04-15';
     });

@@ -26,6 +26,7 @@ import {
   OPINION_LABELS,
   outcomeRowLabel,
   PROVISION_FORM_LABELS,
+  replyGroundLabel,
   STATE_LABELS,
   type AppEvent,
   type DerivedClocks,
@@ -35,6 +36,7 @@ import {
 } from './application.js';
 import type { EventWithUser, QueueRow } from './application.repository.js';
 import type { ClockReport, ClockStatus, Violation } from './clock.js';
+import type { ReplyGroundId } from '../letters/kinds.js';
 import { REVIEW_KIND_LABELS, reviewStanding } from './reconsideration.js';
 
 export interface NextAction {
@@ -112,7 +114,14 @@ export interface StaffApplicationView {
     /** The new reply period after a reopening. */
     reopened: ReopenedClock | null;
   };
-  outcome: { row: string; label: string; basis: string | null; format: string | null } | null;
+  outcome: {
+    row: string;
+    label: string;
+    basis: string | null;
+    format: string | null;
+    /** The reply ground (答复依据) the reply recorded; null: closed without a reply, or replied before grounds were recorded. */
+    ground: { id: ReplyGroundId; label: string } | null;
+  } | null;
   timeline: StaffEventView[];
   reviewCases: Array<{
     id: number;
@@ -139,6 +148,8 @@ export function presentStaff(x: {
   today: string;
 }): StaffApplicationView {
   const { app, clocks } = x;
+  const lastReply = app.outcome_row ? x.events.findLast((e) => e.event.type === 'replied')?.event : undefined;
+  const groundId = lastReply?.type === 'replied' ? (lastReply.data.ground ?? null) : null;
   const status: ClockStatus | 'unconfirmed' = clocks.reopened?.status ?? clocks.report?.status ?? 'unconfirmed';
   const statusText = clocks.reopened?.statusText ?? clocks.report?.statusText ?? '网上提交的申请尚待确认：以双方确认之日为收到申请之日（条例第31条第（三）项）';
   return {
@@ -192,7 +203,13 @@ export function presentStaff(x: {
       reopened: clocks.reopened,
     },
     outcome: app.outcome_row
-      ? { row: app.outcome_row, label: outcomeRowLabel(app.outcome_format, app.outcome_row) ?? app.outcome_row, basis: app.outcome_basis, format: app.outcome_format }
+      ? {
+          row: app.outcome_row,
+          label: outcomeRowLabel(app.outcome_format, app.outcome_row) ?? app.outcome_row,
+          basis: app.outcome_basis,
+          format: app.outcome_format,
+          ground: groundId ? { id: groundId, label: replyGroundLabel(groundId) } : null,
+        }
       : null,
     timeline: x.events.map(({ event, userName }) => ({
       id: event.id,
@@ -248,7 +265,7 @@ export function staffSummary(e: AppEvent): string {
     case 'fee_lapsed':
       return '申请人逾期未缴纳信息处理费，视为放弃申请（国办函〔2020〕109号）';
     case 'replied':
-      return `答复：${outcomeRowLabel(e.data.outcomeFormat, e.data.outcomeRow)}（${e.data.outcomeRow}）；依据：${e.data.basis}`;
+      return `答复：${outcomeRowLabel(e.data.outcomeFormat, e.data.outcomeRow)}（${e.data.outcomeRow}）${e.data.ground ? `；答复依据：${replyGroundLabel(e.data.ground)}` : ''}；依据：${e.data.basis}`;
     case 'withdrawn':
       return '申请人撤回申请，办理终止';
     case 'review_filed':

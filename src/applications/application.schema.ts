@@ -318,6 +318,13 @@ export const replySchema = z.object({
   /** The annual-report row (DOMAIN §3), e.g. 3.1, 3.3.4. */
   outcomeRow: text('办理结果', 10),
   basis: text('法律依据', LIMITS.basis),
+  /**
+   * The reply ground (答复依据, src/letters/kinds.ts REPLY_GROUNDS): required for 3.1 and 3.4.1
+   * (two grounds each), implied for the other rows; checked against the row by the service.
+   */
+  ground: optionalText('答复依据', 40).describe(
+    '答复依据（告知书的决定段落和所引条款）：办理结果为3.1时为 already_public（条例第三十六条第（一）项）或 provided（第（二）项），为3.4.1时为 not_held（第（四）项）或 not_responsible（第（五）项），须填写（法律依据写明其中一项的可不填）；其他办理结果只有一种答复依据，可不填',
+  ),
   /** What the reply says, addressed to the applicant. */
   summary: optionalText('答复内容摘要', LIMITS.letterText),
   note,

@@ -383,6 +383,48 @@ describe(`application desk (${testDialect})`, () => {
       assert.equal(view.outcome!.label, '（三）不予公开 4.保护第三方合法权益');
     });
 
+    test('the reply records its ground: chosen for 3.1 and 3.4.1 (or named by the basis), implied elsewhere; a wrong one is refused and nothing is written', async () => {
+      clock.today = '2025-03-20';
+      const id = await registered('2025-03-03');
+      const before = await row(id);
+      const events = await eventCount(id);
+      const audits = await auditCount();
+      const refused = async (input: Record<string, unknown>, re: RegExp) => {
+        const e = (await rejects(act(reply, desk.clerkA, id, { date: '2025-03-20', ...input }), ValidationError)) as ValidationError;
+        assert.match(e.fields.ground!, re);
+        assert.ok(/[\u4e00-\u9fff]/.test(e.fields.ground!), 'a Chinese message');
+      };
+      // 3.1 with a basis naming neither item: which of the two must be said.
+      await refused({ outcomeRow: '3.1', basis: '条例第三十六条' }, /办理结果「3\.1 （一）予以公开」有2种答复依据，请选择：「予以公开（已主动公开）（条例第三十六条第（一）项）」（already_public）或「予以公开（条例第三十六条第（二）项）」（provided）/);
+      await refused({ outcomeRow: '3.1', basis: '条例第三十六条第（一）项、第（二）项' }, /有2种答复依据，请选择/);
+      // A ground of another row, and an unknown one.
+      await refused({ outcomeRow: '3.1', ground: 'not_held', basis: '条例第三十六条' }, /答复依据「无法提供：本机关不掌握相关政府信息（条例第三十六条第（四）项）」不属于办理结果「3\.1 （一）予以公开」；该办理结果的答复依据为「予以公开（已主动公开）/);
+      await refused({ outcomeRow: '3.3.1', ground: 'provided', basis: '条例第十四条' }, /不属于办理结果「3\.3\.1 （三）不予公开 1\.属于国家秘密」；该办理结果的答复依据为「不予公开：属于国家秘密（条例第十四条）」（state_secret）$/);
+      await refused({ outcomeRow: '3.4.1', ground: 'bogus', basis: '条例第三十六条' }, /答复依据「bogus」无效；办理结果「3\.4\.1 （四）无法提供 1\.本机关不掌握相关政府信息」的答复依据为「无法提供：本机关不掌握相关政府信息（条例第三十六条第（四）项）」（not_held）或「无法提供：不属于本机关负责公开（条例第三十六条第（五）项）」（not_responsible）/);
+      // Nothing was written by the refusals.
+      assert.deepEqual(await row(id), before);
+      assert.equal(await eventCount(id), events);
+      assert.equal(await auditCount(), audits);
+
+      await act(reply, desk.clerkA, id, { date: '2025-03-20', outcomeRow: '3.1', ground: 'already_public', basis: '条例第三十六条第（一）项', summary: '该信息已在本机关门户网站公开。' });
+      const view = await getApplicationForStaff(db, deps, desk.clerkA, id);
+      assert.deepEqual(view.outcome!.ground, { id: 'already_public', label: '予以公开（已主动公开）（条例第三十六条第（一）项）' });
+      const last = view.timeline.at(-1)!;
+      assert.match(last.summary, /答复依据：予以公开（已主动公开）（条例第三十六条第（一）项）/);
+      const stored = await db.kysely.selectFrom('application_events').select('data').where('id', '=', last.id).executeTakeFirstOrThrow();
+      assert.equal(JSON.parse(stored.data!).ground, 'already_public');
+      const logged = await db.kysely.selectFrom('audit_log').select('details').where('action', '=', 'application.replied').where('subject_id', '=', String(id)).executeTakeFirstOrThrow();
+      assert.equal(JSON.parse(logged.details!).ground, 'already_public');
+
+      // 3.4.1 without a ground, the basis naming 第（五）项: not_responsible. One-ground rows: implied.
+      const other = await registered('2025-03-03');
+      await act(reply, desk.clerkA, other, { date: '2025-03-20', outcomeRow: '3.4.1', basis: '条例第三十六条第（五）项' });
+      assert.equal((await getApplicationForStaff(db, deps, desk.clerkA, other)).outcome!.ground!.id, 'not_responsible');
+      const third = await registered('2025-03-03');
+      await act(reply, desk.clerkA, third, { date: '2025-03-20', outcomeRow: '3.3.1', basis: '条例第十四条' });
+      assert.equal((await getApplicationForStaff(db, deps, desk.clerkA, third)).outcome!.ground!.id, 'state_secret');
+    });
+
     test('2020 replies use the 2019 format (3.6 exists, 3.6.3 does not); a late reply is marked', async () => {
       clock.today = '2020-07-31';
       const id = await registered('2020-06-01');
@@ -390,6 +432,7 @@ describe(`application desk (${testDialect})`, () => {
       await act(reply, desk.clerkA, id, { date: '2020-07-30', outcomeRow: '3.6', basis: '其他处理' });
       const a = await row(id);
       assert.equal(a.outcome_format, '2019');
+      assert.equal((await getApplicationForStaff(db, deps, desk.clerkA, id)).outcome!.ground!.id, 'other', 'the 2019 format’s 3.6 has the ground 其他');
       assert.equal(a.clock_status, 'replied_late');
     });
 
@@ -405,7 +448,7 @@ describe(`application desk (${testDialect})`, () => {
     test('events must be recorded in order', async () => {
       clock.today = '2025-03-20';
       const id = await registered('2025-03-10');
-      const e = (await rejects(act(reply, desk.clerkA, id, { date: '2025-03-07', outcomeRow: '3.1', basis: '条例第三十六条' }), ValidationError)) as ValidationError;
+      const e = (await rejects(act(reply, desk.clerkA, id, { date: '2025-03-07', outcomeRow: '3.1', ground: 'provided', basis: '条例第三十六条' }), ValidationError)) as ValidationError;
       assert.match(e.fields.date!, /早于本申请上一办理事项的日期（2025-03-10）/);
     });
   });
@@ -497,7 +540,7 @@ describe(`application desk (${testDialect})`, () => {
       },
       replied: async () => {
         const id = await registered(R);
-        await act(reply, desk.clerkA, id, { date: '2025-03-10', outcomeRow: '3.1', basis: '条例第三十六条' });
+        await act(reply, desk.clerkA, id, { date: '2025-03-10', outcomeRow: '3.1', ground: 'provided', basis: '条例第三十六条' });
         return id;
       },
       correction_lapsed: async () => {
@@ -623,7 +666,7 @@ describe(`application desk (${testDialect})`, () => {
       clock.today = '2025-03-20';
       const id = await registered('2025-03-03');
       const audits = await auditCount();
-      await rejects(act(reply, desk.clerkB, id, { date: '2025-03-20', outcomeRow: '3.1', basis: '条例第三十六条' }), ForbiddenError, /没有权限/);
+      await rejects(act(reply, desk.clerkB, id, { date: '2025-03-20', outcomeRow: '3.1', ground: 'provided', basis: '条例第三十六条' }), ForbiddenError, /没有权限/);
       await rejects(getApplicationForStaff(db, deps, desk.clerkB, id), ForbiddenError);
       await rejects(registerByStaff(db, deps, desk.clerkB, inPerson(desk.agencyA, '2025-03-20')), ForbiddenError);
       assert.equal(await eventCount(id), 1);
@@ -682,7 +725,7 @@ describe(`application desk (${testDialect})`, () => {
       const id = await registered('2025-03-03');
       const { version } = await row(id);
       const results = await Promise.allSettled([
-        reply(db, deps, desk.clerkA, { applicationId: id, version, date: '2025-03-20', outcomeRow: '3.1', basis: '条例第三十六条' }),
+        reply(db, deps, desk.clerkA, { applicationId: id, version, date: '2025-03-20', outcomeRow: '3.1', ground: 'provided', basis: '条例第三十六条' }),
         withdraw(db, deps, desk.clerkA, { applicationId: id, version, date: '2025-03-20' }),
       ]);
       const ok = results.filter((r) => r.status === 'fulfilled');

@@ -40,6 +40,7 @@ import {
   history,
   nextState,
   OPEN_STATES,
+  replyGround,
   replyOutcome,
   type AppEvent,
   type DerivedClocks,
@@ -80,6 +81,7 @@ import {
   type OnlineApplication,
 } from './application.schema.js';
 import { ClockInputError } from './clock.js';
+import { AlreadySubmittedError, formTokenUsed, isFormToken, recordSubmission } from './online-submissions.js';
 import { FeeInputError, feeByPages, feeForNthItem } from './fee.js';
 import { REVIEW_KIND_LABELS } from './reconsideration.js';
 import { formatTrackingNumber, hashTrackingSecret, newTrackingSecret, normalizeSecret, normalizeTrackingNumber, verifyTrackingSecret } from './tracking.js';
@@ -218,20 +220,40 @@ async function create(trx: Trx, deps: ServiceDeps, s: CreateSpec): Promise<Intak
 export async function submitOnline(db: Db, deps: ServiceDeps, input: unknown): Promise<IntakeResult> {
   const v = parseInput(onlineApplicationSchema, input);
   const { today, at } = clockOf(deps);
-  return db.kysely.transaction().execute((trx) =>
-    create(trx, deps, {
-      agencyId: v.agencyId,
-      fields: v,
-      channel: 'online',
-      submittedOn: today,
-      confirmedOn: null,
-      state: 'submitted',
-      event: { type: 'submitted', date: today, data: { channel: 'online', submittedOn: today }, note: null },
-      userId: null,
-      today,
-      at,
-    }),
-  );
+  return db.kysely.transaction().execute((trx) => create(trx, deps, onlineSpec(v, today, at)));
+}
+
+function onlineSpec(v: OnlineApplication, today: string, at: string): CreateSpec {
+  return {
+    agencyId: v.agencyId,
+    fields: v,
+    channel: 'online',
+    submittedOn: today,
+    confirmedOn: null,
+    state: 'submitted',
+    event: { type: 'submitted', date: today, data: { channel: 'online', submittedOn: today }, note: null },
+    userId: null,
+    today,
+    at,
+  };
+}
+
+/**
+ * The public online form sent with its one-time form token (online-submissions.ts): submitOnline,
+ * and in the same transaction the token is recorded (the same form sent again creates nothing:
+ * AlreadySubmittedError, also when two copies race) and the 查询码 is kept, encrypted, for the
+ * result page after the redirect. Returns the receipt key the applicant's browser keeps for it.
+ */
+export async function submitOnlineForm(db: Db, deps: ServiceDeps, input: unknown, formToken: string): Promise<IntakeResult & { receiptKey: string }> {
+  const v = parseInput(onlineApplicationSchema, input);
+  if (!isFormToken(formToken)) throw new ValidationError({ _form: '申请表已失效，请重新提交。' });
+  if (await formTokenUsed(db.kysely, formToken)) throw new AlreadySubmittedError();
+  const { today, at } = clockOf(deps);
+  return db.kysely.transaction().execute(async (trx) => {
+    const r = await create(trx, deps, onlineSpec(v, today, at));
+    const receiptKey = await recordSubmission(trx, { formToken, applicationId: r.applicationId, secret: r.secret, now: new Date() });
+    return { ...r, receiptKey };
+  });
 }
 
 /** Staff register an application received in person, by post, fax or e-mail; the receipt date follows 条例第31条. */
@@ -538,15 +560,25 @@ export async function markFeeLapsed(db: Db, deps: ServiceDeps, actor: Actor, inp
   });
 }
 
-/** The reply (条例第36–39条): exactly one outcome row of the reply year's report format, with its legal basis. */
+/**
+ * The reply (条例第36–39条): exactly one outcome row of the reply year's report format, with its
+ * legal basis and its reply ground (答复依据: chosen for 3.1 and 3.4.1 unless the basis names one of
+ * their two items, implied for the other rows), which the reply letter then uses.
+ */
 export async function reply(db: Db, deps: ServiceDeps, actor: Actor, input: unknown): Promise<StepResult> {
   const v = parseInput(replySchema, input);
   return step(db, deps, actor, v, 'replied', ({ history: h }) => {
     const { format, row } = replyOutcome(v.outcomeRow, v.date, h);
+    const ground = replyGround(row.id, format, v.ground, v.basis);
     return {
-      event: { type: 'replied', date: v.date, data: { outcomeRow: row.id, outcomeFormat: format, basis: v.basis, summary: v.summary ?? null }, note: noteOf(v) },
+      event: {
+        type: 'replied',
+        date: v.date,
+        data: { outcomeRow: row.id, outcomeFormat: format, basis: v.basis, summary: v.summary ?? null, ground },
+        note: noteOf(v),
+      },
       patch: { outcome_row: row.id, outcome_basis: v.basis, outcome_format: format, closed_on: v.date },
-      audit: { outcomeRow: row.id, format },
+      audit: { outcomeRow: row.id, format, ground },
     };
   });
 }

@@ -21,6 +21,7 @@ import type {
   StoredClockStatus,
 } from '../db/schema.js';
 import { StateError } from '../errors.js';
+import { groundArticle, groundsForOutcome, isReplyGroundId, REPLY_GROUNDS, type ReplyGroundId } from '../letters/kinds.js';
 import { FORMATS, formatForYear, type ApplicationRowDef, type FormatId } from '../reports/format.js';
 import { ValidationError } from '../validation.js';
 import {
@@ -167,7 +168,11 @@ export interface EventData {
   fee_notified: { method: FeeMethodId; quantity: number; amount: number; noticeReceivedOn: string };
   fee_paid: { amount: number };
   fee_lapsed: Record<string, never>;
-  replied: { outcomeRow: string; outcomeFormat: FormatId; basis: string; summary: string | null };
+  /**
+   * `ground`: the reply ground (答复依据, src/letters/kinds.ts) the reply used — the letter's
+   * decision paragraph and article. Absent in replies recorded before grounds were recorded.
+   */
+  replied: { outcomeRow: string; outcomeFormat: FormatId; basis: string; summary: string | null; ground?: ReplyGroundId | null };
   withdrawn: Record<string, never>;
   review_filed: { reviewCaseId: number; kind: string };
   review_decided: { reviewCaseId: number; result: string };
@@ -476,6 +481,41 @@ export function replyOutcome(rowId: string, date: string, h: Pick<History, 'corr
   if (rowId === '3.6.2') fail('「申请人逾期未按收费通知要求缴纳费用」只能通过记录逾期未缴费结案（国办函〔2020〕109号），不能在答复时选择');
   if (rowId === '3.4.3' && !h.correctionReceived) fail('「补正后申请内容仍不明确」只适用于申请人已经补正的申请（条例第30条）');
   return { format, row: row! };
+}
+
+/** A ground as people read it: its label and the article it cites. */
+export function replyGroundLabel(id: ReplyGroundId): string {
+  const g = REPLY_GROUNDS[id];
+  const article = groundArticle(g);
+  return article ? `${g.label}（${article}）` : g.label;
+}
+
+/**
+ * The reply ground (答复依据) of a reply counted in `rowId`. Rows 3.1 and 3.4.1 have two grounds
+ * each (条例第36条第（一）（二）项; 第（四）（五）项), which lead to different letters. Every other
+ * row has one ground, taken when none is given. When none is given for 3.1 or 3.4.1, the legal
+ * basis decides if it names exactly one of the two items (e.g. 条例第三十六条第（二）项 → provided);
+ * otherwise one must be chosen. A ground of another row, or an unknown one, is refused with a
+ * Chinese message on the field `ground` listing the row's grounds.
+ */
+export function replyGround(rowId: string, format: FormatId, ground: string | undefined, basis = ''): ReplyGroundId {
+  const options = groundsForOutcome(rowId);
+  const row = `「${rowId} ${outcomeRowLabel(format, rowId) ?? rowId}」`;
+  const list = options.map((g) => `「${replyGroundLabel(g.id)}」（${g.id}）`).join('或');
+  if (ground === undefined || ground === '') {
+    if (options.length === 1) return options[0]!.id;
+    const named = options.filter((g) => {
+      const item = /第（[一二三四五六七八九十]+）项$/.exec(groundArticle(g) ?? '')?.[0];
+      return item !== undefined && basis.includes(item);
+    });
+    if (named.length === 1) return named[0]!.id;
+    throw new ValidationError({ ground: `办理结果${row}有${options.length}种答复依据，请选择：${list}` });
+  }
+  if (!isReplyGroundId(ground)) throw new ValidationError({ ground: `答复依据「${ground}」无效；办理结果${row}的答复依据为${list}` });
+  if (!options.some((g) => g.id === ground)) {
+    throw new ValidationError({ ground: `答复依据「${replyGroundLabel(ground)}」不属于办理结果${row}；该办理结果的答复依据为${list}` });
+  }
+  return ground;
 }
 
 // ---------------------------------------------------------------------------------------------

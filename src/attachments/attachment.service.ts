@@ -1,7 +1,9 @@
 /**
  * Attachments of an application (the information provided, incoming documents). Staff of the
  * case's agency add and read them; the applicant downloads those marked for them through the
- * tracking door only. Every file is checked by its bytes (sniff.ts) before it is stored.
+ * tracking door only. Every file is checked by its bytes (sniff.ts) before it is stored. Every
+ * download is audited (attachment.download: who — a staff member, or the applicant with user id
+ * null — the file's id, the address; never the file name, which may name people).
  */
 import { can, type Actor } from '../accounts/policy.js';
 import { audit } from '../audit/audit.js';
@@ -125,14 +127,36 @@ export async function listApplicantAttachments(db: Db, applicationId: number): P
   return (await rowsOf(db, applicationId)).filter((r) => r.for_applicant === 1).map(present);
 }
 
-export async function openAttachmentForStaff(db: Db, store: FileStore, actor: Actor, attachmentId: number) {
+/** Where a download comes from, for the audit log. */
+export interface DownloadContext {
+  ip: string | null;
+  /** A page of the site, or the JSON API. */
+  via: 'page' | 'api';
+}
+
+async function auditDownload(db: Db, r: Row, agencyId: number | null, userId: number | null, ctx: DownloadContext): Promise<void> {
+  await audit(db.kysely, {
+    userId,
+    agencyId,
+    action: 'attachment.download',
+    subjectType: 'application',
+    subjectId: r.application_id,
+    details: { attachmentId: r.id, size: r.size, mediaType: r.media_type, by: userId === null ? 'applicant' : 'staff', via: ctx.via },
+    ip: ctx.ip,
+  });
+}
+
+export async function openAttachmentForStaff(db: Db, store: FileStore, actor: Actor, attachmentId: number, ctx: DownloadContext) {
   const r = await db.kysely.selectFrom('attachments').selectAll().where('id', '=', attachmentId).executeTakeFirst();
   const agencyId = r ? await caseAgency(db, r.application_id) : null;
   if (!r || agencyId === null || !can(actor, 'read', agencyId)) throw new NotFoundError('未找到该附件');
-  return { view: present(r), stream: await store.open(r.sha256) };
+  const stream = await store.open(r.sha256);
+  await auditDownload(db, r, agencyId, actor.userId, ctx);
+  return { view: present(r), stream };
 }
 
-export async function openAttachmentForApplicant(db: Db, store: FileStore, applicationId: number, attachmentId: number) {
+/** An attachment of the case marked for the applicant (call only after the tracking number and 查询码 matched). */
+export async function openAttachmentForApplicant(db: Db, store: FileStore, applicationId: number, attachmentId: number, ctx: DownloadContext) {
   const r = await db.kysely
     .selectFrom('attachments')
     .selectAll()
@@ -141,5 +165,7 @@ export async function openAttachmentForApplicant(db: Db, store: FileStore, appli
     .where('for_applicant', '=', 1)
     .executeTakeFirst();
   if (!r) throw new NotFoundError('未找到该附件');
-  return { view: present(r), stream: await store.open(r.sha256) };
+  const stream = await store.open(r.sha256);
+  await auditDownload(db, r, await caseAgency(db, applicationId), null, ctx);
+  return { view: present(r), stream };
 }

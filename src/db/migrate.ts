@@ -9,13 +9,20 @@ import * as m2026112802 from './migrations/2026112802_applications.js';
 import * as m2026112803 from './migrations/2026112803_rate_limits.js';
 import * as m2026112804 from './migrations/2026112804_attachments.js';
 import * as m2026112805 from './migrations/2026112805_letter_settings.js';
+import * as m2026112806 from './migrations/2026112806_letter_events_form_tokens.js';
+import * as m2026112807 from './migrations/2026112807_data_versions.js';
+import * as m2026112809 from './migrations/2026112809_catalogue.js';
 
-const MIGRATIONS: Record<string, Migration> = {
+/** Every migration by name (exported for the migrations' own tests). */
+export const MIGRATIONS: Record<string, Migration> = {
   '2026112801_accounts': m2026112801,
   '2026112802_applications': m2026112802,
   '2026112803_rate_limits': m2026112803,
   '2026112804_attachments': m2026112804,
   '2026112805_letter_settings': m2026112805,
+  '2026112806_letter_events_form_tokens': m2026112806,
+  '2026112807_data_versions': m2026112807,
+  '2026112809_catalogue': m2026112809,
 };
 
 export class MigrationError extends Error {

@@ -31,6 +31,10 @@ export interface AgenciesTable {
   review_body: ColumnType<string | null, string | null | undefined, string | null>;
   /** 人民法院 named in its replies; null: 有管辖权的人民法院. */
   court: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The catalogue's review chain (JSON ReviewLevel[]); null: the default for its kind (src/catalogue/review-chain.ts). */
+  review_chain: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The 索引号 pattern; null: {code}-{category}-{year}-{serial} (src/catalogue/index-number.ts). */
+  index_pattern: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
 }
 
@@ -215,6 +219,12 @@ export interface IssuedLettersTable {
   kind: string;
   /** The reply ground of a reply letter; '' for the other kinds. */
   ground: string;
+  /**
+   * The event of the case's log the letter belongs to (application_events.id): a case replied
+   * again after a reopening has a new reply letter with a new number. 0: unknown (letters issued
+   * before events were recorded here, with no matching event).
+   */
+  event_id: ColumnType<number, number | undefined, number>;
   agency_id: number;
   doc_number: string;
   serial: number;
@@ -222,6 +232,22 @@ export interface IssuedLettersTable {
   issued_at: string;
   /** The staff member who first downloaded it; null when the applicant did (tracking page). */
   issued_by: number | null;
+}
+
+/**
+ * An application submitted through the public form: its one-time form token (a replayed form
+ * creates nothing) and the short-lived receipt of the result page (src/applications/online-submissions.ts).
+ */
+export interface OnlineSubmissionsTable {
+  /** SHA-256 (hex) of the form's one-time token. */
+  form_token_hash: string;
+  application_id: number;
+  created_at: string;
+  /** SHA-256 (hex) of the receipt key the applicant's browser holds; null once used up. */
+  receipt_id: string | null;
+  /** The 查询码 encrypted under a key derived from the receipt key; null once shown or expired. */
+  receipt_box: string | null;
+  receipt_expires_at: string | null;
 }
 
 export type ReviewKind = 'reconsideration' | 'litigation_direct' | 'litigation_after';
@@ -269,6 +295,135 @@ export interface AttachmentsTable {
   created_by: number | null;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The catalogue (主动公开; migration 2026112809_catalogue)
+
+export type CatalogueVersionState = 'draft' | 'in_review' | 'returned' | 'published' | 'superseded' | 'discarded';
+
+export interface CatalogueItemsTable {
+  id: Id;
+  agency_id: number;
+  /** 索引号: allocated at first publication unless entered by hand; unique. */
+  index_number: string | null;
+  /** The version the public sees; null: never published. */
+  published_version_id: number | null;
+  first_published_on: string | null;
+  /** Taken off the public site (the versions stay). */
+  withdrawn_at: string | null;
+  withdrawn_reason: string | null;
+  created_at: string;
+  created_by: number | null;
+  updated_at: string;
+  /** Optimistic concurrency, as applications.version. */
+  version: Generated<number>;
+}
+
+export interface CatalogueVersionsTable {
+  id: Id;
+  item_id: number;
+  /** 1, 2, … per item. */
+  number: number;
+  state: CatalogueVersionState;
+  /** 名称 */
+  title: string;
+  /** 内容概述 */
+  summary: string;
+  /** 发布机构 */
+  publisher: string;
+  /** 文号 */
+  doc_number: string | null;
+  /** 成文日期 */
+  written_on: string | null;
+  /** 条例 category id (src/catalogue/categories.ts). */
+  category: string;
+  /** 主题分类 */
+  subject: string;
+  /** 公开属性: active | on_request | withheld. */
+  disclosure: string;
+  /** 有效性: valid | expired | repealed, since validity_on, repealed by repealed_by. */
+  validity: string;
+  validity_on: string | null;
+  repealed_by: string | null;
+  body: string;
+  /** What changed (versions after the first). */
+  change_note: string | null;
+  /** The day the information was formed or changed: the 20-working-day clock starts (条例第26条). */
+  formed_on: string;
+  due_on: string;
+  due_provisional: Generated<number>;
+  /** The review chain fixed at submission (JSON ReviewLevel[]). */
+  chain: string | null;
+  /** The level awaiting review (1-based) while in review; 0 otherwise. */
+  review_level: Generated<number>;
+  /** Submissions so far (a returned version is submitted again in a new round). */
+  review_round: Generated<number>;
+  /** Who decides the level awaiting review: this role in this agency (null when not in review). */
+  review_agency_id: number | null;
+  review_role: 'reviewer' | 'head' | null;
+  author_id: number;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  published_on: string | null;
+  published_at: string | null;
+  /** 1: published after due_on. */
+  published_late: Generated<number>;
+}
+
+export interface CatalogueReviewsTable {
+  id: Id;
+  version_id: number;
+  /** The version's review_round this step belongs to. */
+  round: number;
+  level: number;
+  level_label: string;
+  reviewer_id: number;
+  at: string;
+  /** approved | returned */
+  conclusion: string;
+  /** 审查依据 */
+  basis: string;
+  comment: string | null;
+}
+
+export interface CatalogueFilesTable {
+  id: Id;
+  version_id: number;
+  filename: string;
+  media_type: string;
+  size: number;
+  sha256: string;
+  /** Text extracted for search (null: none could be). */
+  text: string | null;
+  created_at: string;
+  created_by: number | null;
+}
+
+export interface CatalogueSerialsTable {
+  agency_id: number;
+  year: number;
+  category: string;
+  last_serial: number;
+}
+
+export interface SensitiveWordsTable {
+  id: Id;
+  word: string;
+  /** sensitive: blocks submission; typo: a common mistake, to be confirmed (suggestion: the right form). */
+  kind: 'sensitive' | 'typo';
+  suggestion: string | null;
+  created_at: string;
+  created_by: number | null;
+}
+
+/** Change counters bumped by triggers (migration 2026112807; src/db/versions.ts). */
+export interface DataVersionsTable {
+  scope: 'agencies' | 'accounts' | 'applications';
+  /** 0 for the global scopes; the agency id for 'applications'. */
+  key: number;
+  version: number;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   users: UsersTable;
@@ -283,7 +438,15 @@ export interface Database {
   application_serials: ApplicationSerialsTable;
   letter_numbers: LetterNumbersTable;
   issued_letters: IssuedLettersTable;
+  online_submissions: OnlineSubmissionsTable;
   review_cases: ReviewCasesTable;
+  data_versions: DataVersionsTable;
+  catalogue_items: CatalogueItemsTable;
+  catalogue_versions: CatalogueVersionsTable;
+  catalogue_reviews: CatalogueReviewsTable;
+  catalogue_files: CatalogueFilesTable;
+  catalogue_serials: CatalogueSerialsTable;
+  sensitive_words: SensitiveWordsTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;

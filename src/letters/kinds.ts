@@ -406,6 +406,20 @@ export function groundsForRow(row: OutcomeRowId): ReplyGround[] {
   return REPLY_GROUND_IDS.map((id) => REPLY_GROUNDS[id]).filter((g) => g.row === row);
 }
 
+/**
+ * The grounds of an outcome row as a case records it: the 2019 format's single （六）其他处理 row
+ * 3.6 has the ground of 3.6.3 (其他). Empty for an id that is not an outcome row.
+ */
+export function groundsForOutcome(row: string): ReplyGround[] {
+  const id = row === '3.6' ? '3.6.3' : row;
+  return REPLY_GROUND_IDS.map((g) => REPLY_GROUNDS[g]).filter((g) => g.row === id);
+}
+
+/** The article a ground cites, short (条例第三十六条第（二）项), or null. */
+export function groundArticle(g: ReplyGround): string | null {
+  return g.basis === null ? null : g.basis.replace(REGULATION, '条例');
+}
+
 /** The template used for a letter: the kind itself, or the reply family of its ground. */
 export function templateKeyFor(kind: LetterKind, ground?: string): TemplateKey {
   if (!(LETTER_KINDS as readonly string[]).includes(kind)) throw new LetterError(`未知的文书种类「${String(kind)}」`);

@@ -25,7 +25,13 @@ export interface Endpoint<B extends z.ZodType | undefined, Q extends z.ZodType |
   params?: z.ZodType;
   query?: Q;
   body?: B;
+  /** The JSON answer (200); for a file endpoint, the JSON of its errors only. */
   response: z.ZodType;
+  /**
+   * A file endpoint: 200 answers the file itself (binary, as an attachment) with this media type;
+   * the handler sends it and returns the reply.
+   */
+  file?: { mediaType: string; description: string };
   handler: (ctx: {
     req: FastifyRequest;
     reply: FastifyReply;
@@ -64,6 +70,8 @@ export function defineEndpoint<B extends z.ZodType | undefined = undefined, Q ex
       const query = parse(ep.query, req.query) as never;
       const body = parse(ep.body, req.body ?? {}) as never;
       const result = await ep.handler({ req, reply, actor: req.actor, params, query, body });
+      // A file endpoint sent its answer itself.
+      if (result === reply) return reply;
       return reply.send(result);
     },
   });
@@ -88,7 +96,10 @@ export function openApiDocument(app: FastifyInstance): unknown {
       ],
       ...(ep.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(ep.body) } } } } : {}),
       responses: {
-        200: { description: 'OK', content: { 'application/json': { schema: json(ep.response) } } },
+        200: ep.file
+          ? { description: ep.file.description, content: { [ep.file.mediaType]: { schema: { type: 'string', format: 'binary' } } } }
+          : { description: 'OK', content: { 'application/json': { schema: json(ep.response) } } },
+        ...(ep.file ? { 404: { description: '未找到（不提示哪一项有误）', content: { 'application/json': { schema: json(ep.response) } } } } : {}),
         422: { description: '提交的数据有误（fields 给出每个字段的问题）', content: { 'application/json': { schema: json(ApiError) } } },
         ...(ep.auth === 'staff' ? { 401: { description: '未登录' }, 403: { description: '没有权限' } } : {}),
       },

@@ -9,7 +9,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ForbiddenError, type Actor } from '../accounts/policy.js';
 import { SESSION_COOKIE, loadSession, newToken, safeEqual } from '../accounts/session.js';
-import { loadActor } from '../accounts/user.repository.js';
+import { ActorCache } from '../accounts/user.repository.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
 import type { Db } from '../db/database.js';
 import { APP_CSS } from './static.js';
@@ -39,6 +39,8 @@ export interface AppDeps {
   logger?: boolean;
   /** Rate limits on public forms (default on; off only for load tests). */
   rateLimits?: boolean;
+  /** GONGKAI_PAGE_CACHE: keep rendered work-queue pages in memory per data version (default on). */
+  pageCache?: boolean;
   /** GONGKAI_STATIC_DIR: the site's own static files under /assets/. */
   staticDir?: string;
 }
@@ -85,13 +87,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(formbody);
   await registerAttachmentRoutes(app);
 
+  const actors = new ActorCache();
   app.addHook('onRequest', async (req, reply) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
       const s = await loadSession(deps.db.kysely, token);
       if (s) {
-        req.actor = await loadActor(deps.db.kysely, s.userId);
+        req.actor = await actors.get(deps.db.kysely, s.userId, s.versions);
         if (req.actor) {
           req.sessionToken = token;
           req.csrfToken = s.csrfToken;
@@ -174,7 +177,8 @@ export function cookieOptions(deps: AppDeps) {
 }
 
 export function sendPage(reply: FastifyReply, node: preact.VNode): FastifyReply {
-  return reply.type('text/html; charset=utf-8').send(page(node));
+  // A Buffer: encoded once (a string would be measured for Content-Length, then encoded again).
+  return reply.type('text/html; charset=utf-8').send(Buffer.from(page(node)));
 }
 
 /** The actor of a back-office request; anonymous visitors are sent to the login page. */

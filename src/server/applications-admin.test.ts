@@ -162,19 +162,37 @@ describe(`back office of the application desk (${testDialect})`, () => {
     p = await head.get(`/admin/applications/${id}`);
     assert.match(p.body, /经永安镇党政办 负责人批准延长答复期限15个工作日/);
 
-    r = await act(clerk, id, 'replied', { date: '2026-12-01', outcomeRow: '3.1', basis: '', summary: '随本答复书附送招标文件复印件' });
+    // 3.1 has two reply grounds: the form says which is missing, keeps what was typed, writes nothing.
+    p = await clerk.get(`/admin/applications/${id}`);
+    assert.match(p.body, /<select[^>]*name="ground"/, 'the reply form asks for the reply ground');
+    assert.match(p.body, /<option value="already_public">3\.1 予以公开（已主动公开）（条例第三十六条第（一）项）<\/option>/);
+    const beforeReply = await version(id);
+    r = await act(clerk, id, 'replied', { date: '2026-12-01', outcomeRow: '3.1', ground: '', basis: '', summary: '随本答复书附送招标文件复印件' });
+    assert.equal(r.status, 422, r.body.slice(0, 3000));
+    assert.match(r.body, /办理结果「3\.1 （一）予以公开」有2种答复依据，请选择/);
+    assert.match(r.body, /随本答复书附送招标文件复印件/, 'what was typed is kept');
+    assert.equal(await version(id), beforeReply);
+    r = await act(clerk, id, 'replied', { date: '2026-12-01', outcomeRow: '3.1', ground: 'not_held', basis: '', summary: '随本答复书附送招标文件复印件' });
+    assert.equal(r.status, 422);
+    assert.match(r.body, /答复依据「无法提供：本机关不掌握相关政府信息（条例第三十六条第（四）项）」不属于办理结果「3\.1 （一）予以公开」/);
+    assert.equal(await version(id), beforeReply);
+
+    r = await act(clerk, id, 'replied', { date: '2026-12-01', outcomeRow: '3.1', ground: 'provided', basis: '', summary: '随本答复书附送招标文件复印件' });
     assert.equal(r.status, 303, r.body.slice(0, 3000));
     p = await clerk.get(`/admin/applications/${id}`);
     assert.match(p.body, /已答复/);
-    assert.match(p.body, /（一）予以公开（3\.1）；依据：条例第三十六条第（一）项、第（二）项/, 'an empty basis takes the row’s usual basis');
+    assert.match(p.body, /（一）予以公开（3\.1）；依据：条例第三十六条第（二）项/, 'an empty basis takes the chosen ground’s article');
+    assert.match(p.body, /<dt>答复依据<\/dt>\s*<dd id="case-reply-ground">予以公开（条例第三十六条第（二）项）<\/dd>/, 'the case page shows the recorded ground');
     assert.match(p.body, /已按期答复/);
     for (const kind of ['acceptance', 'correction', 'extension']) assert.match(p.body, new RegExp(`letters/${kind}\\.docx`));
-    assert.match(p.body, /letters\/reply\.docx\?ground=provided/);
+    // One reply letter, with the recorded ground (no choice between the row's two grounds any more).
+    assert.match(p.body, /letters\/reply\.docx"/);
+    assert.doesNotMatch(p.body, /letters\/reply\.docx\?ground=/);
 
     // The reply letter: Word, a UTF-8 file name, the agency, the case and its document number.
     // The first letter this agency issues in 2026: serial 1 of its own letter numbers (not the case's).
     const serial = 1;
-    const letter = await raw(clerk, `/admin/applications/${id}/letters/reply.docx?ground=provided`);
+    const letter = await raw(clerk, `/admin/applications/${id}/letters/reply.docx`);
     assert.equal(letter.statusCode, 200, letter.body);
     assert.match(String(letter.headers['content-type']), /wordprocessingml/);
     assert.match(String(letter.headers['content-disposition']), /^attachment; filename="[^"]+\.docx"; filename\*=UTF-8''[^\s]+%E7%AD%94%E5%A4%8D%E4%B9%A6/);
@@ -186,6 +204,13 @@ describe(`back office of the application desk (${testDialect})`, () => {
     assert.match(text, /王小明：/);
     assert.match(text, /市中区人民政府申请行政复议/);
     assert.match(text, /随本答复书附送招标文件复印件/);
+    assert.match(text, /属于可以公开的政府信息。根据《中华人民共和国政府信息公开条例》第三十六条第（二）项的规定，本机关予以公开/, 'the recorded ground, not the row’s first');
+    assert.doesNotMatch(text, /已经主动公开/);
+    // Asking for the recorded ground gives the same letter; the row's other ground is refused.
+    assert.equal((await raw(clerk, `/admin/applications/${id}/letters/reply.docx?ground=provided`)).statusCode, 200);
+    const other = await raw(clerk, `/admin/applications/${id}/letters/reply.docx?ground=already_public`);
+    assert.equal(other.statusCode, 404);
+    assert.match(other.body, /本次答复记录的答复依据为「予以公开」（provided），答复书只能按该依据出具/);
 
     const correction = await raw(clerk, `/admin/applications/${id}/letters/correction.docx`);
     assert.equal(correction.statusCode, 200);
@@ -603,5 +628,73 @@ describe(`back office of the application desk (${testDialect})`, () => {
     assert.ok(body.properties.version && body.properties.items && body.properties.deadline);
     assert.equal(body.properties.applicationId, undefined, 'the id is in the path');
     assert.ok(doc.paths['/api/v1/applications/{id}/actions/extended'].post);
+  });
+
+  test('the staff API records the reply ground (422 for a ground not of the row); staff downloads of letters and attachments are audited', async () => {
+    const clerk = await client('clerk');
+    const { applicationId: id } = await registerService({ description: '答复依据接口测试' });
+    let r = await api(clerk, 'POST', `/api/v1/applications/${id}/actions/replied`, { version: 1, date: '2026-12-01', outcomeRow: '3.4.1', basis: '条例第三十六条' });
+    assert.equal(r.status, 422);
+    assert.match(r.json.fields?.ground ?? '', /^办理结果「3\.4\.1 （四）无法提供 1\.本机关不掌握相关政府信息」有2种答复依据，请选择：/);
+    r = await api(clerk, 'POST', `/api/v1/applications/${id}/actions/replied`, { version: 1, date: '2026-12-01', outcomeRow: '3.4.1', ground: 'provided', basis: '条例第三十六条' });
+    assert.equal(r.status, 422);
+    assert.match(r.json.fields?.ground ?? '', /不属于办理结果「3\.4\.1/);
+    assert.equal(await version(id), 1, 'nothing written');
+    r = await api(clerk, 'POST', `/api/v1/applications/${id}/actions/replied`, { version: 1, date: '2026-12-01', outcomeRow: '3.4.1', ground: 'not_responsible', basis: '条例第三十六条第（五）项', summary: '该信息由市中区住房和城乡建设局负责公开。' });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    r = await api(clerk, 'GET', `/api/v1/applications/${id}`);
+    assert.deepEqual((r.json.outcome as { ground: unknown }).ground, { id: 'not_responsible', label: '无法提供：不属于本机关负责公开（条例第三十六条第（五）项）' });
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    assert.ok(doc.paths['/api/v1/applications/{id}/actions/replied'].post.requestBody.content['application/json'].schema.properties.ground, 'the reply body documents the ground');
+
+    // The staff letter uses the recorded ground (第（五）项, not the row's first ground 第（四）项).
+    const audits = async (action: string) =>
+      (await t.db.kysely.selectFrom('audit_log').select(['user_id', 'ip', 'details']).where('action', '=', action).where('subject_id', '=', String(id)).orderBy('id').execute()).map((a) => ({
+        ...a,
+        details: JSON.parse(a.details ?? '{}') as Record<string, unknown>,
+      }));
+    for (let i = 0; i < 2; i++) {
+      const letter = await raw(clerk, `/admin/applications/${id}/letters/reply.docx`);
+      assert.equal(letter.statusCode, 200);
+      const text = (await mammoth.extractRawText({ buffer: letter.rawPayload })).value;
+      assert.match(text, /不属于本机关负责公开的政府信息/);
+      assert.match(text, /第三十六条第（五）项/);
+    }
+    const letters = await audits('letter.download');
+    assert.equal(letters.length, 2, 'every download, not only the first');
+    for (const a of letters) {
+      assert.equal(a.user_id, clerkActor.userId);
+      assert.equal(a.ip, clerk.ip);
+      assert.equal(a.details.kind, 'reply');
+      assert.equal(a.details.ground, 'not_responsible');
+      assert.equal(a.details.by, 'staff');
+      assert.match(String(a.details.docNumber), /〔2026〕第\d+号$/);
+    }
+    assert.equal((await audits('letter.number_issued')).length, 1, 'the number was allocated once');
+
+    const upload = await t.app.inject({
+      method: 'POST',
+      url: `/admin/applications/${id}/attachments?_csrf=${await clerk.csrf()}`,
+      headers: {
+        cookie: [...clerk.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        accept: 'application/json',
+        'content-type': 'multipart/form-data; boundary=XX',
+      },
+      payload: '--XX\r\nContent-Disposition: form-data; name="file"; filename="王小明的材料.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n\r\n--XX--\r\n',
+      remoteAddress: clerk.ip,
+    });
+    assert.equal(upload.statusCode, 200, upload.body);
+    const attachmentId = (upload.json() as { id: number }).id;
+    assert.equal((await raw(clerk, `/admin/attachments/${attachmentId}`)).statusCode, 200);
+    const files = await audits('attachment.download');
+    assert.equal(files.length, 1);
+    assert.equal(files[0]!.user_id, clerkActor.userId);
+    assert.equal(files[0]!.ip, clerk.ip);
+    assert.equal(files[0]!.details.attachmentId, attachmentId);
+    assert.equal(files[0]!.details.by, 'staff');
+    assert.doesNotMatch(JSON.stringify(files), /王小明/, 'no file name (it may name people) in the audit log');
+    // A refused download is not a download.
+    assert.equal((await raw(await client('supervisor'), `/admin/attachments/${attachmentId + 1000}`)).statusCode, 404);
+    assert.equal((await audits('attachment.download')).length, 1);
   });
 });

@@ -60,14 +60,28 @@ describe(`public application desk (${testDialect})`, () => {
 
   const without = (f: Record<string, string>, key: string) => Object.fromEntries(Object.entries(f).filter(([k]) => k !== key));
 
-  /** Submits the form; reads the tracking number and the 查询码 off the success page. */
+  /** The one-time token of a freshly opened form (as a browser gets it with the page). */
+  async function formToken(c: Client): Promise<string> {
+    const m = /name="formToken" value="([^"]+)"/.exec((await c.get('/apply')).body);
+    assert.ok(m, 'the form carries a one-time token');
+    return m[1]!;
+  }
+
+  /**
+   * Opens the form, submits it (→ 303 to /apply/done, Post/Redirect/Get) and follows the redirect;
+   * reads the tracking number and the 查询码 off the result page.
+   */
   async function apply(c: Client, fields = form()) {
-    const res = await c.post('/apply', fields);
+    const token = await formToken(c);
+    const post = await c.post('/apply', { ...fields, formToken: token });
+    assert.equal(post.status, 303, post.body.slice(0, 3000));
+    assert.equal(post.headers.location, '/apply/done');
+    const res = await c.get('/apply/done');
     assert.equal(res.status, 200, res.body.slice(0, 3000));
     const trackingNumber = /id="tracking-number"[^>]*>([^<]+)</.exec(res.body)?.[1];
     const shown = /id="tracking-secret"[^>]*>([^<]+)</.exec(res.body)?.[1];
-    assert.ok(trackingNumber && shown, 'the success page shows the tracking number and the 查询码');
-    return { res, trackingNumber, secret: shown };
+    assert.ok(trackingNumber && shown, 'the result page shows the tracking number and the 查询码');
+    return { res, post, token, trackingNumber, secret: shown };
   }
 
   const track = (c: Client, trackingNumber: string, secret: string) => c.post('/track', { trackingNumber, secret });
@@ -125,11 +139,15 @@ describe(`public application desk (${testDialect})`, () => {
     assert.match(pre.body, new RegExp(`<option value="${yongan}" selected>`));
   });
 
-  test('submitting the form with CSRF shows the tracking number and the 查询码 once; only the hash is stored', async () => {
+  test('submitting the form with CSRF redirects to a page showing the tracking number and the 查询码 once; only the hash is stored', async () => {
     const c = client();
-    const { res, trackingNumber, secret } = await apply(c);
+    const { res, post, trackingNumber, secret } = await apply(c);
     assert.equal(res.headers['cache-control'], 'no-store');
-    assert.equal(res.headers.location, undefined, 'no redirect: the 查询码 is never put in a URL');
+    assert.equal(post.headers['cache-control'], 'no-store');
+    assert.ok(!String(post.headers.location).includes(secret.replace('-', '')), 'the 查询码 is never put in a URL');
+    const cookie = String(post.headers['set-cookie']);
+    assert.match(cookie, /gk_receipt=[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/apply\/done; HttpOnly; SameSite=Strict/);
+    assert.ok(!cookie.includes(secret.replace('-', '')), 'the cookie holds a key, not the 查询码');
     assert.match(trackingNumber, /^\d+-\d{4}-\d{6}$/);
     assert.match(secret, /^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
     assert.match(res.body, /只显示这一次/);
@@ -152,6 +170,91 @@ describe(`public application desk (${testDialect})`, () => {
     const logText = JSON.stringify(log);
     assert.ok(!logText.includes(secret.replace('-', '')));
     assertNoPersonalData(logText, 'the audit log');
+  });
+
+  test('Post/Redirect/Get: reloading the result page does not show the 查询码 again (410), and no form is resubmitted', async () => {
+    const c = client();
+    // A HEAD request does not use the receipt up.
+    const token = await formToken(c);
+    const submitted = await c.post('/apply', { ...form(), formToken: token });
+    assert.equal(submitted.status, 303);
+    const head = await t.app.inject({ method: 'HEAD', url: '/apply/done', headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }, remoteAddress: c.ip });
+    assert.equal(head.statusCode, 200);
+    const shown = await c.get('/apply/done');
+    assert.equal(shown.status, 200);
+    assert.match(shown.body, /id="tracking-secret"/);
+
+    const { post, trackingNumber, secret } = await apply(c);
+    const key = /gk_receipt=([^;]+)/.exec(String(post.headers['set-cookie']))![1]!;
+    const count = async () => (await t.db.kysely.selectFrom('applications').select('id').execute()).length;
+    const before = await count();
+    // Reloading (the browser dropped the cookie as told) and replaying the cookie both find nothing.
+    const reload = await c.get('/apply/done');
+    assert.equal(reload.status, 410);
+    assert.equal(reload.headers['cache-control'], 'no-store');
+    assert.match(reload.body, /申请编号和查询码只在提交申请后显示<strong>一次<\/strong>/);
+    assert.match(reload.body, /刷新本页不会重复提交申请/);
+    assert.ok(!reload.body.includes(secret) && !reload.body.includes(trackingNumber));
+    const replayed = await t.app.inject({ method: 'GET', url: '/apply/done', headers: { cookie: `gk_receipt=${key}` }, remoteAddress: c.ip });
+    assert.equal(replayed.statusCode, 410);
+    assert.ok(!replayed.body.includes(secret));
+    assert.equal((await client().get('/apply/done')).status, 410, 'without the cookie');
+    assert.equal(await count(), before);
+    // The database keeps neither the 查询码 nor the receipt once shown.
+    const row = await appRow(trackingNumber);
+    const kept = await t.db.kysely.selectFrom('online_submissions').selectAll().where('application_id', '=', row.id).executeTakeFirstOrThrow();
+    assert.deepEqual([kept.receipt_id, kept.receipt_box, kept.receipt_expires_at], [null, null, null]);
+    assert.match(kept.form_token_hash, /^[0-9a-f]{64}$/);
+  });
+
+  test('the same form sent again (its one-time token) creates nothing: 409 with a Chinese message, even when two copies race', async () => {
+    const c = client();
+    const { token, trackingNumber } = await apply(c);
+    const count = async () => (await t.db.kysely.selectFrom('applications').select('id').execute()).length;
+    const before = await count();
+    for (const fields of [form(), form({ applicantName: '改过的名字' }), { formToken: token }]) {
+      const again = await c.post('/apply', { ...fields, formToken: token });
+      assert.equal(again.status, 409);
+      assert.match(again.body, /<h1>申请已经提交过<\/h1>/);
+      assert.match(again.body, /这份申请表已经提交过，本次没有重复提交/);
+      assert.doesNotMatch(again.body, /tracking-secret|tracking-number/);
+      assert.ok(!again.body.includes(trackingNumber));
+      assert.equal(again.headers['set-cookie'], undefined, 'no new receipt');
+    }
+    assert.equal(await count(), before);
+    assert.equal(await t.db.kysely.selectFrom('applications').select('id').where('applicant_name', '=', '改过的名字').executeTakeFirst(), undefined);
+
+    // Two copies of one fresh form at once: one application, one "already submitted".
+    const d = client();
+    const fresh = await formToken(d);
+    const answers = await Promise.all([d.post('/apply', { ...form(), formToken: fresh }), d.post('/apply', { ...form(), formToken: fresh })]);
+    assert.deepEqual(answers.map((r) => r.status).sort(), [303, 409]);
+    assert.equal(await count(), before + 1);
+
+    // A new form (a new token) is a new application.
+    await apply(c);
+    assert.equal(await count(), before + 2);
+  });
+
+  test('a form without its token (or with a forged one) is shown again with a new token and the values, nothing created; field errors keep the token', async () => {
+    const count = async () => (await t.db.kysely.selectFrom('applications').select('id').execute()).length;
+    const before = await count();
+    for (const extra of [{}, { formToken: 'abc' }, { formToken: `${'x'.repeat(42)}!` }] as Array<Record<string, string>>) {
+      const r = await client().post('/apply', { ...form(), ...extra });
+      assert.equal(r.status, 422);
+      assert.match(r.body, /申请表已失效（缺少表单标识），请核对后重新提交/);
+      assert.ok(r.body.includes(PERSON.description), 'the values are kept');
+      assert.match(r.body, /name="formToken" value="[A-Za-z0-9_-]{43}"/);
+    }
+    assert.equal(await count(), before);
+    const c = client();
+    const token = await formToken(c);
+    const bad = await c.post('/apply', { ...form({ applicantName: '' }), formToken: token });
+    assert.equal(bad.status, 422);
+    assert.ok(bad.body.includes(`name="formToken" value="${token}"`), 'the corrected form is still the same form');
+    const post = await c.post('/apply', { ...form(), formToken: token });
+    assert.equal(post.status, 303);
+    assert.equal(await count(), before + 1);
   });
 
   test('a POST without a CSRF token, or with a wrong one, is refused (403) and nothing is stored', async () => {
@@ -289,7 +392,9 @@ describe(`public application desk (${testDialect})`, () => {
     assertNoPersonalData(v.body, 'the public API');
     assert.ok(!v.body.includes(secret));
     const snake = (s: string) => s.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
-    assert.deepEqual(Object.keys(v.json).sort(), PUBLIC_FIELDS.map(snake).sort(), 'exactly the presenter\'s public fields');
+    // Exactly the presenter's public fields, and the files marked for the applicant (none here).
+    assert.deepEqual(Object.keys(v.json).sort(), [...PUBLIC_FIELDS.map(snake), 'attachments'].sort(), 'exactly the presenter\'s public fields');
+    assert.deepEqual(v.json.attachments, []);
 
     // The same rules as the form, with JSON types: wrong types and unknown agencies are 422 per field.
     const bad = await api(c, '/api/v1/applications', { ...body, applicantName: 42, description: ['a'], agencyId: 'x', applicantType: 'robot', purpose: { a: 1 } });
@@ -553,7 +658,7 @@ describe(`public application desk (${testDialect})`, () => {
   test(`rate limit: application number ${RATE_LIMITS.apply.max + 1} from one address within the window gets 429 with Retry-After`, async () => {
     const c = client();
     for (let i = 0; i < RATE_LIMITS.apply.max; i++) await apply(c);
-    const r = await c.post('/apply', form());
+    const r = await c.post('/apply', { ...form(), formToken: await formToken(c) });
     assert.equal(r.status, 429);
     assert.ok(Number(r.headers['retry-after']) > 0 && Number(r.headers['retry-after']) <= RATE_LIMITS.apply.windowMs / 1000);
     assert.match(r.body, /提交过于频繁，请\d+(分钟|秒)后再试/);
@@ -633,7 +738,9 @@ describe(`public application desk (${testDialect})`, () => {
     for (const [path, op] of [['/applications', apply], ['/track', lookup]] as const) {
       const fields = [...names(op.responses['200'])];
       assert.ok(fields.length > 0);
-      const leaked = fields.filter((f) => personal.test(f) && f !== 'agency_name');
+      // agency_name: the agency; filename: a file the office provides to the applicant (listed on
+      // the tracking page too, after the same check of the pair).
+      const leaked = fields.filter((f) => personal.test(f) && f !== 'agency_name' && f !== 'filename');
       assert.deepEqual(leaked, [], `${path}: no personal fields in the response schema`);
     }
     assert.deepEqual(Object.keys(apply.responses['200'].content['application/json'].schema.properties).sort(), ['secret', 'tracking_number']);

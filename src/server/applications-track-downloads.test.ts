@@ -7,7 +7,10 @@
  *
  * Both check the tracking number + 查询码 again on every request; anything wrong (the pair, an
  * attachment not marked for them or of another case, the third party's letter, no CSRF token)
- * is refused with the lookup form's one generic message and nothing of the case.
+ * is refused with the lookup form's one generic message and nothing of the case. The same
+ * downloads through the JSON API (POST /api/v1/track/letter, /api/v1/track/attachment) make the
+ * same checks under the same rate limit, and every download served, page or API, is audited
+ * (user id null, the address, by: applicant; nothing personal, never the 查询码).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,7 +56,8 @@ describe(`public tracking downloads (${testDialect})`, () => {
       version: await version(a.applicationId),
       date: today,
       outcomeRow: '3.1',
-      basis: '条例第三十六条第（二）项',
+      ground: 'already_public',
+      basis: '条例第三十六条第（一）项',
       summary: '所申请信息予以公开',
     });
     const files = t.app.deps.files;
@@ -193,5 +197,156 @@ describe(`public tracking downloads (${testDialect})`, () => {
     assert.equal((await guesser.post('/track', { trackingNumber: mine.trackingNumber, secret: mine.secret })).status, 429);
     // The applicant, from another address, still gets the file.
     assert.equal((await download(client(), '/track/attachment', { trackingNumber: mine.trackingNumber, secret: mine.secret, attachmentId: String(mine.forMe) })).statusCode, 200);
+  });
+
+  /** A JSON API request with the client's cookies and CSRF header (unless csrf: false). */
+  async function api(c: Client, url: string, body: unknown, opts: { csrf?: boolean } = {}) {
+    await c.csrf();
+    const headers: Record<string, string> = { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/json' };
+    if (opts.csrf !== false) headers['x-csrf-token'] = c.cookies.get('gk_csrf')!;
+    return t.app.inject({ method: 'POST', url, headers, payload: JSON.stringify(body), remoteAddress: c.ip });
+  }
+
+  const audits = async (action: string) =>
+    (await t.db.kysely.selectFrom('audit_log').selectAll().where('action', '=', action).where('subject_id', '=', String(mine.id)).orderBy('id').execute()).map((a) => ({
+      ...a,
+      details: JSON.parse(a.details ?? '{}') as Record<string, unknown>,
+    }));
+
+  test('the applicant\'s letter uses the ground the reply recorded (already public, 第（一）项), not the row\'s default', async () => {
+    const r = await download(client(), '/track/letter', { trackingNumber: mine.trackingNumber, secret: mine.secret, kind: 'reply' });
+    assert.equal(r.statusCode, 200);
+    const text = (await mammoth.extractRawText({ buffer: r.rawPayload })).value;
+    assert.match(text, /您申请获取的政府信息已经主动公开/);
+    assert.match(text, /第三十六条第（一）项/);
+    assert.doesNotMatch(text, /属于可以公开的政府信息/);
+  });
+
+  test('every download through the page is audited: user id null, the address, by applicant; nothing personal, never the 查询码', async () => {
+    const before = { letters: (await audits('letter.download')).length, files: (await audits('attachment.download')).length };
+    const c = client();
+    for (let i = 0; i < 2; i++) assert.equal((await download(c, '/track/letter', { trackingNumber: mine.trackingNumber, secret: mine.secret, kind: 'reply' })).statusCode, 200);
+    assert.equal((await download(c, '/track/attachment', { trackingNumber: mine.trackingNumber, secret: mine.secret, attachmentId: String(mine.forMe) })).statusCode, 200);
+    // Refused downloads are not downloads.
+    assert.equal((await download(c, '/track/letter', { trackingNumber: mine.trackingNumber, secret: 'AAAA-AAAA', kind: 'reply' })).statusCode, 404);
+    assert.equal((await download(c, '/track/attachment', { trackingNumber: mine.trackingNumber, secret: mine.secret, attachmentId: String(mine.notForMe) })).statusCode, 404);
+
+    const letters = (await audits('letter.download')).slice(before.letters);
+    const files = (await audits('attachment.download')).slice(before.files);
+    assert.equal(letters.length, 2, 'the second download too, not only the one that allocated the number');
+    assert.equal(files.length, 1);
+    for (const a of [...letters, ...files]) {
+      assert.equal(a.user_id, null);
+      assert.equal(a.ip, c.ip);
+      assert.equal(a.subject_type, 'application');
+      assert.equal(a.details.by, 'applicant');
+      assert.equal(a.details.via, 'page');
+      const text = JSON.stringify(a);
+      for (const leak of [...Object.values(PERSON), mine.secret, '招标文件', THIRD_PARTY]) assert.ok(!text.includes(leak), `the audit log does not hold ${leak}`);
+    }
+    assert.equal(letters[0]!.details.kind, 'reply');
+    assert.equal(letters[0]!.details.ground, 'already_public');
+    assert.match(String(letters[0]!.details.docNumber), /〔\d{4}〕第\d+号$/);
+    assert.equal(files[0]!.details.attachmentId, mine.forMe);
+  });
+
+  test('the JSON API: POST /api/v1/track/letter and /track/attachment with the pair in the body; the same refusals, the same audit (via api)', async () => {
+    const c = client();
+    const pair = { tracking_number: mine.trackingNumber, secret: mine.secret };
+    const before = { letters: (await audits('letter.download')).length, files: (await audits('attachment.download')).length };
+
+    // The case as the API shows it says what can be downloaded.
+    const tracked = await api(c, '/api/v1/track', pair);
+    assert.equal(tracked.statusCode, 200);
+    const view = tracked.json() as { letters: Array<{ type: string; download: { kind: string; seq: number } | null }>; attachments: Array<{ id: number; filename: string }> };
+    assert.deepEqual(view.letters.map((l) => l.download), [{ kind: 'acceptance', seq: 1 }, null, { kind: 'reply', seq: 1 }], 'the third party consultation has no letter for the applicant');
+    assert.deepEqual(view.attachments.map((a) => [a.id, a.filename]), [[mine.forMe, '招标文件.pdf']]);
+
+    const letter = await api(c, '/api/v1/track/letter', { ...pair, kind: 'reply' });
+    assert.equal(letter.statusCode, 200, letter.body.slice(0, 300));
+    assert.equal(letter.headers['cache-control'], 'no-store');
+    assert.match(String(letter.headers['content-type']), /wordprocessingml/);
+    assert.match(String(letter.headers['content-disposition']), /^attachment; /);
+    const text = (await mammoth.extractRawText({ buffer: letter.rawPayload })).value;
+    assert.ok(text.includes(PERSON.applicantName) && text.includes('永安镇人民政府'));
+    const page = await download(client(), '/track/letter', { trackingNumber: mine.trackingNumber, secret: mine.secret, kind: 'reply' });
+    const number = (s: string) => /〔\d{4}〕第\d+号/.exec(s)?.[0];
+    assert.equal(number(text), number((await mammoth.extractRawText({ buffer: page.rawPayload })).value), 'the same number as the page\'s copy');
+    assert.equal((await api(c, '/api/v1/track/letter', { ...pair, kind: 'reply', seq: 1 })).statusCode, 200);
+
+    const file = await api(c, '/api/v1/track/attachment', { ...pair, attachment_id: mine.forMe });
+    assert.equal(file.statusCode, 200);
+    assert.equal(file.headers['content-type'], 'application/pdf');
+    assert.match(String(file.headers['cache-control']), /no-store/);
+    assert.deepEqual(file.rawPayload, pdf('for the applicant'));
+
+    // Refused with the one generic 404 (JSON), whatever is wrong.
+    const refusals: Array<[string, string, Record<string, unknown>]> = [
+      ['a wrong 查询码', '/api/v1/track/letter', { ...pair, secret: 'AAAAAAAA', kind: 'reply' }],
+      ['another case\'s 查询码', '/api/v1/track/letter', { ...pair, secret: theirs.secret, kind: 'reply' }],
+      ['a letter the case does not have', '/api/v1/track/letter', { ...pair, kind: 'extension' }],
+      ['a second reply that does not exist', '/api/v1/track/letter', { ...pair, kind: 'reply', seq: 2 }],
+      ['an attachment not marked for the applicant', '/api/v1/track/attachment', { ...pair, attachment_id: mine.notForMe }],
+      ['another case\'s attachment', '/api/v1/track/attachment', { ...pair, attachment_id: theirs.forThem }],
+      ['no such attachment', '/api/v1/track/attachment', { ...pair, attachment_id: 999999999 }],
+    ];
+    for (const [what, url, body] of refusals) {
+      const r = await api(c, url, body);
+      assert.equal(r.statusCode, 404, `${what}: ${r.body.slice(0, 200)}`);
+      assert.deepEqual(r.json(), { error: NOT_FOUND }, what);
+      assert.equal(r.headers['content-disposition'], undefined, what);
+    }
+    // Malformed bodies: 422 per field (before any lookup); the third party's letter is not a kind the applicant may ask for.
+    const bad = await api(c, '/api/v1/track/letter', { ...pair, kind: 'third_party', seq: 0 });
+    assert.equal(bad.statusCode, 422);
+    assert.match((bad.json() as { fields: Record<string, string> }).fields.kind!, /告知书种类应为：登记回执（acceptance）/);
+    assert.match((bad.json() as { fields: Record<string, string> }).fields.seq!, /告知书序号不能小于1/);
+    const badId = await api(c, '/api/v1/track/attachment', { ...pair, attachment_id: 'one' });
+    assert.equal(badId.statusCode, 422);
+    assert.match((badId.json() as { fields: Record<string, string> }).fields.attachment_id!, /文件应为整数/);
+    // CSRF as every API call.
+    assert.equal((await api(c, '/api/v1/track/letter', { ...pair, kind: 'reply' }, { csrf: false })).statusCode, 403);
+
+    const letters = (await audits('letter.download')).slice(before.letters);
+    const files = (await audits('attachment.download')).slice(before.files);
+    assert.deepEqual(letters.map((a) => [a.user_id, a.ip, a.details.by, a.details.via]), [
+      [null, c.ip, 'applicant', 'api'],
+      [null, letters[1]!.ip, 'applicant', 'page'],
+      [null, c.ip, 'applicant', 'api'],
+    ]);
+    assert.deepEqual(files.map((a) => [a.user_id, a.ip, a.details.by, a.details.via]), [[null, c.ip, 'applicant', 'api']]);
+  });
+
+  test(`API downloads share the tracking limit of the address with the page (${RATE_LIMITS.track.max}): then 429 with Retry-After`, async () => {
+    const guesser = client();
+    for (let i = 0; i < RATE_LIMITS.track.max; i++) {
+      const r = i % 2
+        ? await api(guesser, '/api/v1/track/letter', { tracking_number: mine.trackingNumber, secret: `ZZZZ${String(i).padStart(4, '2')}`, kind: 'reply' })
+        : await download(guesser, '/track/attachment', { trackingNumber: mine.trackingNumber, secret: `ZZZZ${String(i).padStart(4, '2')}`, attachmentId: String(mine.forMe) });
+      assert.equal(r.statusCode, 404);
+    }
+    for (const [url, body] of [
+      ['/api/v1/track/letter', { tracking_number: mine.trackingNumber, secret: mine.secret, kind: 'reply' }],
+      ['/api/v1/track/attachment', { tracking_number: mine.trackingNumber, secret: mine.secret, attachment_id: mine.forMe }],
+    ] as const) {
+      const r = await api(guesser, url, body);
+      assert.equal(r.statusCode, 429, url);
+      assert.ok(Number(r.headers['retry-after']) > 0);
+      assert.match((r.json() as { error: string }).error, /提交过于频繁/);
+      assert.equal(r.headers['content-disposition'], undefined);
+    }
+  });
+
+  test('the OpenAPI document lists both download endpoints: JSON bodies with the pair, a file as the answer', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    const letter = doc.paths['/api/v1/track/letter'].post;
+    const file = doc.paths['/api/v1/track/attachment'].post;
+    assert.equal(letter.security, undefined, 'public');
+    assert.deepEqual(Object.keys(letter.requestBody.content['application/json'].schema.properties).sort(), ['kind', 'secret', 'seq', 'tracking_number']);
+    assert.deepEqual(Object.keys(file.requestBody.content['application/json'].schema.properties).sort(), ['attachment_id', 'secret', 'tracking_number']);
+    assert.deepEqual(letter.responses['200'].content['application/vnd.openxmlformats-officedocument.wordprocessingml.document'].schema, { type: 'string', format: 'binary' });
+    assert.ok(file.responses['200'].content['application/octet-stream']);
+    assert.ok(letter.responses['404'] && file.responses['404']);
+    assert.match(letter.summary, /记入审计日志/);
   });
 });

@@ -6,7 +6,9 @@
  *   a clerk gets 404; a bad prefix 422 with a Chinese message;
  * - the first download of a letter allocates the agency's next serial of the year and records it;
  *   downloading it again (staff or applicant) gives the same number; another letter the next;
- * - concurrent allocations never give the same serial, and a letter never gets two numbers.
+ * - concurrent allocations never give the same serial, and a letter never gets two numbers;
+ * - a case reopened after a reconsideration and replied again: the new reply letter gets a new
+ *   number, the first reply keeps its own (staff: ?event=, applicant: seq), both stay recorded.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +19,7 @@ import { testDialect } from '../../test/support/db.js';
 import type { Actor } from '../accounts/policy.js';
 import { findUserByUsername, loadActor } from '../accounts/user.repository.js';
 import { issueLetterNumber } from '../applications/letter-numbers.js';
-import { chinaDate, registerByStaff, reply } from '../applications/application.service.js';
+import { addReviewCase, chinaDate, decideReviewCase, registerByStaff, reopenAfterReview, reply } from '../applications/application.service.js';
 
 const PREFIX = '永政公开';
 const REVIEW_BODY = '市中区人民政府（行政复议局）';
@@ -47,7 +49,7 @@ describe(`letter numbers and agency letter settings (${testDialect})`, () => {
     const a = await registerByStaff(t.db, deps, clerk, { ...personInput(yongan), channel: 'in_person', submittedOn: today });
     Object.assign(replied, { id: a.applicationId, trackingNumber: a.trackingNumber, secret: a.secret });
     const version = (await t.db.kysely.selectFrom('applications').select('version').where('id', '=', a.applicationId).executeTakeFirstOrThrow()).version;
-    await reply(t.db, deps, clerk, { applicationId: a.applicationId, version, date: today, outcomeRow: '3.1', basis: '条例第三十六条第（二）项', summary: '所申请信息予以公开' });
+    await reply(t.db, deps, clerk, { applicationId: a.applicationId, version, date: today, outcomeRow: '3.1', ground: 'provided', basis: '条例第三十六条第（二）项', summary: '所申请信息予以公开' });
     const b = await registerByStaff(t.db, deps, clerk, { ...personInput(yongan, { applicantName: '赵六', idType: 'other', idNumber: 'P7654321' }), channel: 'in_person', submittedOn: today });
     Object.assign(registered, { id: b.applicationId, trackingNumber: b.trackingNumber, secret: b.secret });
   });
@@ -57,14 +59,16 @@ describe(`letter numbers and agency letter settings (${testDialect})`, () => {
 
   /** A staff letter download: its text (mammoth). */
   async function staffLetter(c: Client, id: number, kind: string): Promise<string> {
-    const r = await t.app.inject({ method: 'GET', url: `/admin/applications/${id}/letters/${kind}.docx`, headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    // kind may carry a query: 'reply?event=12'.
+    const [name, query] = kind.split('?');
+    const r = await t.app.inject({ method: 'GET', url: `/admin/applications/${id}/letters/${name}.docx${query ? `?${query}` : ''}`, headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
     assert.equal(r.statusCode, 200, r.body.slice(0, 500));
     return (await mammoth.extractRawText({ buffer: r.rawPayload })).value;
   }
 
   /** The applicant's download through the tracking page: its text. */
-  async function applicantLetter(c: Client, the: { trackingNumber: string; secret: string }, kind: string): Promise<string> {
-    const body = { trackingNumber: the.trackingNumber, secret: the.secret, kind, _csrf: await c.csrf() };
+  async function applicantLetter(c: Client, the: { trackingNumber: string; secret: string }, kind: string, seq?: string): Promise<string> {
+    const body = { trackingNumber: the.trackingNumber, secret: the.secret, kind, ...(seq ? { seq } : {}), _csrf: await c.csrf() };
     const r = await t.app.inject({
       method: 'POST',
       url: '/track/letter',
@@ -158,7 +162,7 @@ describe(`letter numbers and agency letter settings (${testDialect})`, () => {
   });
 
   test('concurrent allocations never give the same serial; concurrent first downloads of one letter give one number', async () => {
-    const base = { agencyId: yongan, prefix: PREFIX, year: 2031, userId: clerk.userId };
+    const base = { agencyId: yongan, prefix: PREFIX, year: 2031, userId: clerk.userId, eventId: 0 };
     const [a, b] = await Promise.all([
       issueLetterNumber(t.db.kysely, { ...base, applicationId: replied.id, kind: 'correction' }),
       issueLetterNumber(t.db.kysely, { ...base, applicationId: replied.id, kind: 'extension' }),
@@ -177,5 +181,59 @@ describe(`letter numbers and agency letter settings (${testDialect})`, () => {
     assert.equal(same[0]!.serial, 11, 'the losers of the race gave their serial back: no gap');
     const counter = await t.db.kysely.selectFrom('letter_numbers').select('last_serial').where('agency_id', '=', yongan).where('year', '=', 2031).executeTakeFirstOrThrow();
     assert.equal(counter.last_serial, 11);
+  });
+
+  test('a reopened case replied again: the new reply letter gets a new number, the first reply keeps its own, for staff and applicant', async () => {
+    const deps = { calendar };
+    const a = await registerByStaff(t.db, deps, clerk, { ...personInput(yongan, { applicantName: '钱七', idType: 'other', idNumber: 'R1234567' }), channel: 'in_person', submittedOn: today });
+    const id = a.applicationId;
+    const version = async () => (await t.db.kysely.selectFrom('applications').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version;
+    await reply(t.db, deps, clerk, { applicationId: id, version: await version(), date: today, outcomeRow: '3.4.1', ground: 'not_held', basis: '条例第三十六条第（四）项' });
+    const c = await client('clerk');
+    const number = (text: string) => new RegExp(`${PREFIX}〔${year}〕第(\\d+)号`).exec(text)?.[0];
+    const first = await staffLetter(c, id, 'reply');
+    const firstNumber = number(first);
+    assert.ok(firstNumber, first);
+    assert.match(first, /本机关没有您申请公开的政府信息/, 'the decision paragraph of not_held');
+
+    // Reconsideration: corrected → reopened → replied again, with the same ground (the letter's
+    // kind and ground alone would not tell the two replies apart).
+    const rc = await addReviewCase(t.db, deps, clerk, { applicationId: id, version: await version(), kind: 'reconsideration', filedOn: today });
+    await decideReviewCase(t.db, deps, clerk, { applicationId: id, version: await version(), reviewCaseId: rc.reviewCaseId, result: 'corrected', decidedOn: today });
+    await reopenAfterReview(t.db, deps, clerk, { applicationId: id, version: await version(), reviewCaseId: rc.reviewCaseId, date: today });
+    await reply(t.db, deps, clerk, { applicationId: id, version: await version(), date: today, outcomeRow: '3.4.1', ground: 'not_held', basis: '条例第三十六条第（四）项', summary: '经重新检索全部档案，仍未找到该信息。' });
+
+    const second = await staffLetter(c, id, 'reply');
+    const secondNumber = number(second);
+    assert.ok(secondNumber && secondNumber !== firstNumber, `a new number for the new reply: ${secondNumber} vs ${firstNumber}`);
+    assert.match(second, /经重新检索全部档案/, 'the second reply');
+    assert.doesNotMatch(first, /经重新检索全部档案/);
+
+    // The case page lists both replies; the first one, named by its event, keeps its number.
+    const replies = await t.db.kysely.selectFrom('application_events').select('id').where('application_id', '=', id).where('type', '=', 'replied').orderBy('id').execute();
+    assert.equal(replies.length, 2);
+    const page = await c.get(`/admin/applications/${id}`);
+    assert.ok(page.body.includes(`/admin/applications/${id}/letters/reply.docx?event=${replies[0]!.id}`), 'the first reply is still listed');
+    assert.ok(page.body.includes(`/admin/applications/${id}/letters/reply.docx"`), 'the current reply');
+    const again = await staffLetter(c, id, `reply?event=${replies[0]!.id}`);
+    assert.equal(number(again), firstNumber);
+    assert.doesNotMatch(again, /经重新检索全部档案/, 'the first reply as it was');
+    assert.equal(number(await staffLetter(c, id, 'reply')), secondNumber, 'the current reply keeps its number too');
+
+    // The applicant: both replies downloadable, by their place among the replies.
+    const applicant = await client();
+    const tracked = await applicant.post('/track', { trackingNumber: a.trackingNumber, secret: a.secret });
+    assert.equal(tracked.status, 200);
+    const seqs = [...tracked.body.matchAll(/name="kind" value="reply"\/><input type="hidden" name="seq" value="(\d+)"/g)].map((m) => m[1]);
+    assert.deepEqual(seqs, ['1', '2']);
+    assert.equal(number(await applicantLetter(applicant, a, 'reply', '1')), firstNumber);
+    assert.equal(number(await applicantLetter(applicant, a, 'reply', '2')), secondNumber);
+    assert.equal(number(await applicantLetter(applicant, a, 'reply')), secondNumber, 'without seq: the latest');
+
+    const issued = await t.db.kysely.selectFrom('issued_letters').select(['kind', 'event_id', 'doc_number']).where('application_id', '=', id).orderBy('id').execute();
+    assert.deepEqual(issued, [
+      { kind: 'reply', event_id: replies[0]!.id, doc_number: firstNumber },
+      { kind: 'reply', event_id: replies[1]!.id, doc_number: secondNumber },
+    ]);
   });
 });

@@ -47,6 +47,7 @@ export async function startServer(config: Config, log: (s: string) => void, opts
     trustProxy: config.trustProxy,
     logger: opts.logger ?? false,
     rateLimits: config.rateLimits,
+    pageCache: config.pageCache,
     ...(config.staticDir ? { staticDir: config.staticDir } : {}),
   });
   try {

@@ -68,6 +68,8 @@ describe('browser: a citizen applies online and tracks the case', { skip: noBrow
 
     await name.fill(PERSON.applicantName);
     await page.getByRole('button', { name: '提交申请' }).click();
+    // Post/Redirect/Get: the result is a GET page of its own.
+    await page.waitForURL(`${env.baseUrl}/apply/done`);
     await page.getByRole('heading', { name: '申请已提交' }).waitFor();
     const trackingNumber = (await page.locator('#tracking-number').innerText()).trim();
     const secret = (await page.locator('#tracking-secret').innerText()).trim();
@@ -76,7 +78,20 @@ describe('browser: a citizen applies online and tracks the case', { skip: noBrow
     assert.ok(!page.url().includes(secret.slice(0, 4)), 'the 查询码 is not in the URL');
     await assertFitsWidth(page);
 
-    await page.getByRole('link', { name: '查询办理情况' }).click();
+    // Reloading the result page sends no form again (no resubmission), creates nothing, and does
+    // not show the 查询码 a second time.
+    const submitted = () => env.db.kysely.selectFrom('applications').select('id').where('description', '=', PERSON.description).execute();
+    assert.equal((await submitted()).length, 1);
+    await page.reload();
+    assert.equal(page.url(), `${env.baseUrl}/apply/done`);
+    await page.getByRole('heading', { name: '申请编号和查询码已显示过' }).waitFor();
+    const reloaded = await page.locator('main').innerText();
+    assert.ok(!reloaded.includes(secret) && !reloaded.includes(trackingNumber), 'shown once');
+    assert.match(reloaded, /刷新本页不会重复提交申请/);
+    assert.equal((await submitted()).length, 1, 'one application');
+    await assertFitsWidth(page);
+
+    await page.getByRole('main').getByRole('link', { name: '查询办理情况' }).click();
     await page.waitForURL(`${env.baseUrl}/track`);
     await page.getByLabel('申请编号').fill(trackingNumber);
     await page.getByLabel('查询码').fill(secret);

@@ -98,6 +98,8 @@ describe('browser: a clerk handles a postal application from intake to reply', {
     await page.goto(caseUrl);
     const reply = page.locator('#act-replied');
     await reply.getByLabel('办理结果').selectOption('3.1');
+    // 3.1 has two reply grounds; the letter follows the one chosen.
+    await reply.getByLabel('答复依据').selectOption('provided');
     await reply.getByLabel('答复内容摘要').fill('随本答复书附送招标文件复印件一份。');
     await reply.getByRole('button', { name: '提交「答复」' }).click();
     await page.waitForURL(/done=replied/);
@@ -105,7 +107,8 @@ describe('browser: a clerk handles a postal application from intake to reply', {
     const timeline = await page.locator('table.timeline').innerText();
     for (const step of ['登记申请', '告知补正', '收到补正', '延长答复期限', '答复']) assert.ok(timeline.includes(step), step);
 
-    const link = page.locator('a[href$="/letters/reply.docx?ground=provided"]');
+    assert.equal((await page.locator('#case-reply-ground').innerText()).trim(), '予以公开（条例第三十六条第（二）项）');
+    const link = page.locator('a[href$="/letters/reply.docx"]');
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     assert.match(download.suggestedFilename(), /答复书.*\.docx$/);
     const file = await download.path();

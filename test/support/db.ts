@@ -11,10 +11,12 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || undefined;
 export const testDialect = TEST_DATABASE_URL ? 'postgres' : 'sqlite';
 
-export async function openTestDb(): Promise<Db> {
+/** `migrate: false`: an empty database (for the migrations' own tests). */
+export async function openTestDb(opts: { migrate?: boolean } = {}): Promise<Db> {
+  const migrate = opts.migrate ?? true;
   if (!TEST_DATABASE_URL) {
     const db = await openDatabase({ sqlitePath: ':memory:' });
-    await migrateToLatest(db);
+    if (migrate) await migrateToLatest(db);
     return db;
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
@@ -23,7 +25,7 @@ export async function openTestDb(): Promise<Db> {
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
   const db = await openDatabase({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema, poolSize: 4 });
-  await migrateToLatest(db);
+  if (migrate) await migrateToLatest(db);
   const close = db.close;
   return {
     ...db,

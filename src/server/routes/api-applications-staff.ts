@@ -106,7 +106,18 @@ export const StaffApplicationOut = z.object({
     report: z.unknown().describe('期限的完整计算（收到申请之日、补正告知期限、答复期限、延长、暂停、征求意见和缴费期限），每个日期附规则、步骤和中文说明'),
     reopened: z.unknown().describe('依复议或诉讼结果重新办理后的答复期限，或 null'),
   }),
-  outcome: z.object({ row: z.string(), label: z.string(), basis: z.string().nullable(), format: z.string().nullable() }).nullable(),
+  outcome: z
+    .object({
+      row: z.string(),
+      label: z.string(),
+      basis: z.string().nullable(),
+      format: z.string().nullable(),
+      ground: z
+        .object({ id: z.string(), label: z.string() })
+        .nullable()
+        .describe('答复记录的答复依据（答复书按此出具）；未经答复结案或答复时尚未记录答复依据的为 null'),
+    })
+    .nullable(),
   timeline: z.array(
     z.object({
       id: z.number().int(),

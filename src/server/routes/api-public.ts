@@ -5,7 +5,16 @@
  *                              the gk_csrf cookie this request sets)
  *   POST /api/v1/applications  online application: the web form's schema (onlineApplicationSchema),
  *                              rate-limited per address like the form → {tracking_number, secret}
- *   POST /api/v1/track         {tracking_number, secret} → the public view, or 404 {error}
+ *   POST /api/v1/track         {tracking_number, secret} → the public view (with the letters and the
+ *                              files the applicant may download), or 404 {error}
+ *   POST /api/v1/track/letter  {tracking_number, secret, kind, seq?} → a letter addressed to the
+ *                              applicant (.docx), or 404 {error}
+ *   POST /api/v1/track/attachment  {tracking_number, secret, attachment_id} → a file marked for the
+ *                              applicant, or 404 {error}
+ *
+ * The downloads make the tracking page's checks (track-downloads.ts: the pair again every time,
+ * the same generic 404, the same rate limit as the lookup, shared per address with the page) and
+ * are audited like the page's (via: 'api').
  *
  * Output goes through explicit, strict schemas built from the presenter's public view: nothing
  * personal can appear in it, and the OpenAPI document shows exactly those fields.
@@ -14,10 +23,15 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { PublicApplicationView } from '../../applications/application.presenter.js';
 import { onlineApplicationSchema, trackingLookupSchema } from '../../applications/application.schema.js';
-import { findByTracking, submitOnline } from '../../applications/application.service.js';
+import { lookUpTracking, submitOnline } from '../../applications/application.service.js';
+import { listApplicantAttachments, type AttachmentView } from '../../attachments/attachment.service.js';
 import { LIMITS as RATE_LIMITS } from '../../security/rate-limit.js';
-import { defineEndpoint } from '../api.js';
+import { id, optionalInt } from '../../validation.js';
+import { ApiError, defineEndpoint } from '../api.js';
+import { applicantLetterKindOf, APPLICANT_LETTER_KINDS, KIND_LABELS } from '../views/applications/letters.js';
+import { sendAttachment } from './attachments.js';
 import { checkOnlineApplication, rateLimit, serviceDeps, TRACK_NOT_FOUND } from './public-desk.js';
+import { applicantAttachment, applicantLetter, sendLetter } from './track-downloads.js';
 
 export const IntakeOut = z
   .object({
@@ -40,8 +54,25 @@ export const PublicCaseOut = z
     closed_on: z.string().nullable().describe('办结日期'),
     outcome: z.object({ label: z.string() }).strict().nullable().describe('办理结果（办结后）'),
     letters: z
-      .array(z.object({ type: z.string(), title: z.string(), date: z.string(), text: z.string() }).strict())
+      .array(
+        z
+          .object({
+            type: z.string(),
+            title: z.string(),
+            date: z.string(),
+            text: z.string(),
+            download: z
+              .object({ kind: z.string(), seq: z.number().int() })
+              .strict()
+              .nullable()
+              .describe('可下载的 Word 告知书：以 kind 和 seq 调用 POST /api/v1/track/letter；无 Word 文书的为 null'),
+          })
+          .strict(),
+      )
       .describe('发给申请人的告知书'),
+    attachments: z
+      .array(z.object({ id: z.number().int(), filename: z.string(), media_type: z.string(), size: z.number().int() }).strict())
+      .describe('受理机关提供给申请人的文件：以 id 调用 POST /api/v1/track/attachment 下载'),
   })
   .strict();
 
@@ -50,8 +81,32 @@ export const TrackIn = z.object({
   secret: trackingLookupSchema.shape.secret,
 });
 
+const APPLICANT_KIND_LABELS = Object.fromEntries(APPLICANT_LETTER_KINDS.map((k) => [k, KIND_LABELS[k]])) as Record<(typeof APPLICANT_LETTER_KINDS)[number], string>;
+
+export const TrackLetterIn = z.object({
+  tracking_number: trackingLookupSchema.shape.trackingNumber,
+  secret: trackingLookupSchema.shape.secret,
+  kind: z
+    .enum(APPLICANT_LETTER_KINDS, { error: `告知书种类应为：${APPLICANT_LETTER_KINDS.map((k) => `${APPLICANT_KIND_LABELS[k]}（${k}）`).join('、')}` })
+    .describe(`告知书种类：${APPLICANT_LETTER_KINDS.map((k) => `${k} ${APPLICANT_KIND_LABELS[k]}`).join('，')}`),
+  seq: optionalInt('告知书序号', { min: 1, max: 1000 }).describe('同一种告知书有多份时（例如重新办理后再次答复）为第几份，1 为第一份；不填为最新一份'),
+});
+
+export const TrackAttachmentIn = z.object({
+  tracking_number: trackingLookupSchema.shape.trackingNumber,
+  secret: trackingLookupSchema.shape.secret,
+  attachment_id: id('文件').describe('文件编号（POST /api/v1/track 返回的 attachments[].id）'),
+});
+
 /** The public view for the API: each field copied by name (an allowlist), then checked strictly. */
-export function publicCaseOut(v: PublicApplicationView): z.infer<typeof PublicCaseOut> {
+export function publicCaseOut(v: PublicApplicationView, attachments: readonly AttachmentView[] = []): z.infer<typeof PublicCaseOut> {
+  const counts = new Map<string, number>();
+  const download = (type: PublicApplicationView['letters'][number]['type']) => {
+    const kind = applicantLetterKindOf(type);
+    if (!kind) return null;
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    return { kind, seq: counts.get(kind)! };
+  };
   return PublicCaseOut.parse({
     tracking_number: v.trackingNumber,
     agency_name: v.agencyName,
@@ -64,7 +119,8 @@ export function publicCaseOut(v: PublicApplicationView): z.infer<typeof PublicCa
     provisional: v.provisional,
     closed_on: v.closedOn,
     outcome: v.outcome ? { label: v.outcome.label } : null,
-    letters: v.letters.map((l) => ({ type: l.type, title: l.title, date: l.date, text: l.text })),
+    letters: v.letters.map((l) => ({ type: l.type, title: l.title, date: l.date, text: l.text, download: download(l.type) })),
+    attachments: attachments.map((a) => ({ id: a.id, filename: a.filename, media_type: a.mediaType, size: a.size })),
   });
 }
 
@@ -116,12 +172,56 @@ export function registerPublicApi(app: FastifyInstance): void {
       reply.header('cache-control', 'no-store');
       const limited = await rateLimit(req, reply, RATE_LIMITS.track);
       if (limited) return { error: limited };
-      const view = await findByTracking(db, deps, body.tracking_number, body.secret);
-      if (!view) {
+      const found = await lookUpTracking(db, deps, body.tracking_number, body.secret);
+      if (!found) {
         reply.code(404);
         return { error: TRACK_NOT_FOUND };
       }
-      return publicCaseOut(view);
+      return publicCaseOut(found.view, await listApplicantAttachments(db, found.applicationId));
+    },
+  });
+
+  defineEndpoint(app, {
+    method: 'POST',
+    path: '/track/letter',
+    summary: `凭申请编号和查询码下载受理机关发给申请人的告知书（Word 文档；公开）。与申请查询页面的下载相同：每次都核对申请编号和查询码，文号与工作人员的副本相同，每次下载记入审计日志。未找到时 404 {error: "${TRACK_NOT_FOUND}"}，不提示哪一项有误；与查询共用频率限制，过于频繁时 429 并带 Retry-After`,
+    tag: 'public',
+    auth: 'public',
+    body: TrackLetterIn,
+    response: ApiError,
+    file: { mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', description: '告知书（.docx，作为附件下载）' },
+    handler: async ({ req, reply, body }) => {
+      reply.header('cache-control', 'no-store');
+      const limited = await rateLimit(req, reply, RATE_LIMITS.track);
+      if (limited) return { error: limited };
+      const file = await applicantLetter(app, req, { trackingNumber: body.tracking_number, secret: body.secret, kind: body.kind, seq: body.seq }, 'api');
+      if (!file) {
+        reply.code(404);
+        return { error: TRACK_NOT_FOUND };
+      }
+      return sendLetter(reply, file);
+    },
+  });
+
+  defineEndpoint(app, {
+    method: 'POST',
+    path: '/track/attachment',
+    summary: `凭申请编号和查询码下载受理机关提供给申请人的文件（公开）。与申请查询页面的下载相同：每次都核对申请编号和查询码，只能下载本申请中标明提供给申请人的文件，每次下载记入审计日志。未找到时 404 {error: "${TRACK_NOT_FOUND}"}；与查询共用频率限制，过于频繁时 429 并带 Retry-After`,
+    tag: 'public',
+    auth: 'public',
+    body: TrackAttachmentIn,
+    response: ApiError,
+    file: { mediaType: 'application/octet-stream', description: '文件（按其实际类型，作为附件下载）' },
+    handler: async ({ req, reply, body }) => {
+      reply.header('cache-control', 'no-store');
+      const limited = await rateLimit(req, reply, RATE_LIMITS.track);
+      if (limited) return { error: limited };
+      const file = await applicantAttachment(app, req, { trackingNumber: body.tracking_number, secret: body.secret, attachmentId: body.attachment_id }, 'api');
+      if (!file) {
+        reply.code(404);
+        return { error: TRACK_NOT_FOUND };
+      }
+      return sendAttachment(reply, file.view, file.stream);
     },
   });
 }

@@ -9,7 +9,8 @@
  *   POST /admin/applications/new                   → 303 to the case (tracking number + 查询码 shown once)
  *   GET  /admin/applications/:id                   the case page
  *   POST /admin/applications/:id/actions/:event    one operation → 303 back; errors re-render the page
- *   GET  /admin/applications/:id/letters/:kind.docx  a letter of the case (Word)
+ *   GET  /admin/applications/:id/letters/:kind.docx  a letter of the case (Word); ?event=<id> an earlier
+ *                                                  letter of the kind (default: the last), audited
  *
  * Every page calls the application service (src/applications/application.service.ts) and nothing
  * else decides: permissions, versions and transitions are checked there. A case of an agency the
@@ -23,7 +24,7 @@ import { EVENT_LABELS, OUTCOME_BASIS_HINTS, type AppEvent } from '../../applicat
 import { listEvents } from '../../applications/application.repository.js';
 import { chinaDate, registerByStaff, workQueue, type QueuePage } from '../../applications/application.service.js';
 import { NotFoundError } from '../../errors.js';
-import { buildLetterDocx, LetterError } from '../../letters/index.js';
+import { buildLetterDocx, groundArticle, groundsForOutcome, isReplyGroundId, LetterError, REPLY_GROUNDS } from '../../letters/index.js';
 import { ValidationError } from '../../validation.js';
 import { clientIp, requireActor, sendPage } from '../app.js';
 import { applicationAgencies } from '../../agencies/agency.repository.js';
@@ -46,11 +47,16 @@ import {
 } from '../views/applications/desk.js';
 import { formValues } from '../views/applications/fields.js';
 import { IntakePage } from '../views/applications/intake.js';
-import { attachment, caseLetters, isLetterKind, issueCaseLetter, letterAgency, letterFileName } from '../views/applications/letters.js';
-import { QueuePageView } from '../views/applications/queue.js';
+import { attachment, auditCaseLetterDownload, caseLetters, isLetterKind, issueCaseLetterWithEvent, letterAgency, letterFileName } from '../views/applications/letters.js';
+import { QueuePageView, QueueResults } from '../views/applications/queue.js';
+import { renderToString } from 'preact-render-to-string';
 import { registerStaffApi } from './api-applications-staff.js';
+import { applicationsVersion, VersionedCache } from '../../db/versions.js';
 
 /** The one-time display of the 查询码 after intake (server side; the cookie holds a random key). */
+/** Work-queue pages kept in memory (each valid for one data version; least recently used dropped). */
+const QUEUE_CACHE_ENTRIES = 500;
+
 /** Rows in one export (CSV or .xlsx) at most (the queue's page size is 200). */
 export const MAX_EXPORT_ROWS = 100_000;
 
@@ -66,21 +72,37 @@ export function register(app: FastifyInstance): void {
   const today = () => chinaDate(deps().now?.() ?? new Date());
   // ---------------------------------------------------------------------------------------------
   // The work queue
+  const queueCache = new VersionedCache<{ page: QueuePage; agencies: Array<readonly [number, string]>; resultsHtml: string }>(QUEUE_CACHE_ENTRIES);
 
   app.get('/admin/applications', async (req, reply) => {
     const actor = requireActor(req, reply);
     if (!actor) return reply;
     const filters = readFilters(req.query);
+    const readable = agenciesWhere(actor, 'read');
+    // The page's data is reused while nothing changed in these agencies' applications (or the
+    // agencies' names): read the version first, then the data (src/db/versions.ts).
+    const version = await applicationsVersion(db.kysely, readable);
+    const key = JSON.stringify([[...readable].sort((a, b) => a - b), filters, today()]);
     let page: QueuePage | null = null;
     let errors: Record<string, string> = {};
-    try {
-      page = await workQueue(db, deps(), actor, queueInput(filters, { limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE }));
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      errors = { ...e.fields };
-      reply.code(422);
+    let agencies: Array<readonly [number, string]>;
+    let resultsHtml: string | undefined;
+    const cached = app.deps.pageCache === false ? undefined : queueCache.get(key, version);
+    if (cached) ({ page, agencies, resultsHtml } = cached);
+    else {
+      try {
+        page = await workQueue(db, deps(), actor, queueInput(filters, { limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE }));
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        errors = { ...e.fields };
+        reply.code(422);
+      }
+      agencies = await agencyOptions(app, readable);
+      if (page) {
+        resultsHtml = renderToString(<QueueResults filters={filters} page={page} many={agencies.length > 1} />);
+        queueCache.set(key, version, { page, agencies, resultsHtml });
+      }
     }
-    const agencies = await agencyOptions(app, agenciesWhere(actor, 'read'));
     return sendPage(
       reply,
       <QueuePageView
@@ -91,6 +113,7 @@ export function register(app: FastifyInstance): void {
         errors={errors}
         agencies={agencies}
         canRegister={agenciesWhere(actor, 'handle').length > 0}
+        resultsHtml={resultsHtml}
       />,
     );
   });
@@ -253,16 +276,22 @@ export function register(app: FastifyInstance): void {
     const agency = await letterAgency(app.deps.db, view.agency.id);
     const q = req.query as Record<string, unknown>;
     const opt = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).slice(0, 100) : undefined);
+    // ?event=<id>: an earlier letter of the kind (a reply before a reopening); default the last one.
+    const rawEvent = opt('event');
+    const eventId = rawEvent === undefined ? undefined : /^[1-9]\d{0,9}$/.test(rawEvent) ? Number(rawEvent) : 0;
     try {
       // The letter keeps the number it was first issued with (allocated now if it has none).
-      const input = await issueCaseLetter(
+      const ctx = { view, events, agency, calendar: app.deps.calendar };
+      const letter = await issueCaseLetterWithEvent(
         db,
-        { view, events, agency, calendar: app.deps.calendar },
+        ctx,
         kind,
-        { ground: opt('ground'), reviewBody: opt('review_body'), court: opt('court') },
+        { ground: opt('ground'), reviewBody: opt('review_body'), court: opt('court'), eventId },
         { userId: actor.userId, ip: clientIp(req) },
       );
+      const { input } = letter;
       const docx = await buildLetterDocx(input);
+      await auditCaseLetterDownload(db, ctx, letter, { userId: actor.userId, ip: clientIp(req), via: 'page' });
       return reply
         .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
         .header('content-disposition', attachment(letterFileName(view.trackingNumber, input), `${view.trackingNumber}-${kind}.docx`))
@@ -274,13 +303,17 @@ export function register(app: FastifyInstance): void {
   });
 }
 
-/** The reply form's legal basis may be left empty: the outcome row's usual basis is used. */
+/**
+ * The reply form's legal basis may be left empty: the chosen reply ground's article is used (for
+ * 3.1 and 3.4.1, whose two grounds cite different items), else the outcome row's usual basis.
+ */
 function fillDefaultBasis(input: Record<string, unknown>): void {
   const row = input.outcomeRow;
   const basis = input.basis;
   if (typeof row === 'string' && (basis === undefined || (typeof basis === 'string' && basis.trim() === ''))) {
-    const hint = OUTCOME_BASIS_HINTS[row];
+    const ground = typeof input.ground === 'string' && isReplyGroundId(input.ground) ? REPLY_GROUNDS[input.ground] : undefined;
+    const article = ground && groundsForOutcome(row).includes(ground) ? groundArticle(ground) : null;
+    const hint = article ?? OUTCOME_BASIS_HINTS[row];
     if (hint) input.basis = hint;
   }
 }
-

@@ -1,13 +1,13 @@
 /**
  * Attachment upload (staff, multipart) and download (staff; applicants through the tracking door
- * elsewhere). Uploads are bounded in size while streaming, checked by content, and stored
+ * elsewhere). Every download is audited. Uploads are bounded in size while streaming, checked by content, and stored
  * content-addressed; downloads are always served as attachments with the sniffed type.
  */
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { addAttachment, openAttachmentForStaff, type AttachmentView } from '../../attachments/attachment.service.js';
 import { HttpError } from '../errors.js';
-import { requireActor } from '../app.js';
+import { clientIp, requireActor } from '../app.js';
 
 /** Content-Disposition with the UTF-8 file name (RFC 6266 / 5987) and an ASCII fallback. */
 export function contentDisposition(filename: string): string {
@@ -67,7 +67,8 @@ export async function registerAttachmentRoutes(app: FastifyInstance): Promise<vo
     if (!actor) return reply;
     const id = Number((req.params as { id: string }).id);
     if (!Number.isSafeInteger(id) || id <= 0) throw new HttpError(404, '未找到该附件');
-    const { view, stream } = await openAttachmentForStaff(db, files, actor, id);
+    // Audited (attachment.download) by the service.
+    const { view, stream } = await openAttachmentForStaff(db, files, actor, id, { ip: clientIp(req), via: 'page' });
     return sendAttachment(reply, view, stream);
   });
 }

@@ -4,7 +4,18 @@
  * change made meanwhile by someone else is refused (409) instead of overwritten. Actions the
  * actor may not take are shown greyed, with the reason.
  */
-import { actionFor, CONSULTATION_KIND_LABELS, FEE_METHOD_LABELS, OPINION_LABELS, OUTCOME_BASIS_HINTS, outcomeRowLabel, outcomeRowsFor, type TransitionEvent } from '../../../applications/application.js';
+import {
+  actionFor,
+  CONSULTATION_KIND_LABELS,
+  FEE_METHOD_LABELS,
+  OPINION_LABELS,
+  OUTCOME_BASIS_HINTS,
+  outcomeRowLabel,
+  outcomeRowsFor,
+  replyGroundLabel,
+  type TransitionEvent,
+} from '../../../applications/application.js';
+import { groundsForOutcome } from '../../../letters/kinds.js';
 import type { NextAction, StaffApplicationView } from '../../../applications/application.presenter.js';
 import { LIMITS } from '../../../applications/application.schema.js';
 import { MAX_EXTENSION_WORKING_DAYS } from '../../../applications/clock.js';
@@ -36,13 +47,20 @@ function replyRows(v: StaffApplicationView): Options {
   return rows.filter((r) => r.id !== '3.6.1' && r.id !== '3.6.2').map((r) => [r.id, `${r.id} ${outcomeRowLabel(format, r.id) ?? r.label}`] as const);
 }
 
+/** The reply grounds (答复依据) of those rows, each under its row: 3.1 and 3.4.1 have two. */
+function replyGroundOptions(v: StaffApplicationView): Options {
+  return replyRows(v).flatMap(([row]) => groundsForOutcome(row).map((g) => [g.id, `${row} ${replyGroundLabel(g.id)}`] as const));
+}
+
+export const GROUND_HINT = '办理结果为3.1或3.4.1时须选择（两种答复依据的答复书内容和所引条款不同；法律依据已写明其中一项的可不选）；其他办理结果只有一种答复依据，可不选。将用于答复书。';
+
 const pendingReviews = (v: StaffApplicationView): Options =>
   v.reviewCases.filter((r) => r.result === null).map((r) => [String(r.id), `#${r.id} ${r.kindLabel}（${r.filedOn}提起${r.caseNumber ? `，${r.caseNumber}` : ''}）`] as const);
 
 const correctedReviews = (v: StaffApplicationView): Options =>
   v.reviewCases.filter((r) => r.result === 'corrected').map((r) => [String(r.id), `#${r.id} ${r.kindLabel}（${r.decidedOn ?? ''}审结：${r.resultLabel}）`] as const);
 
-export const BASIS_HINT = `可不填：按所选办理结果的常用依据填写（例如 3.1 填“${OUTCOME_BASIS_HINTS['3.1']}”）；“其他”须填写。`;
+export const BASIS_HINT = `可不填：按所选答复依据的条款填写（未选答复依据时按办理结果的常用依据，例如 3.4.2 填“${OUTCOME_BASIS_HINTS['3.4.2']}”）；“其他”须填写。`;
 
 export const ACTION_FIELDS: Record<TransitionEvent, ActionField[]> = {
   confirmed: [dateField('确认日期', 'confirmedOn', '与申请人双方确认之日，即收到申请之日（条例第31条第（三）项）。'), note],
@@ -89,6 +107,7 @@ export const ACTION_FIELDS: Record<TransitionEvent, ActionField[]> = {
   replied: [
     dateField('答复日期'),
     { name: 'outcomeRow', label: '办理结果', kind: 'select', required: true, options: replyRows, hint: '每件申请计入年度报告的一个办理结果（按答复年度的报告格式）。' },
+    { name: 'ground', label: '答复依据', kind: 'select', options: replyGroundOptions, hint: GROUND_HINT },
     { name: 'basis', label: '法律依据', kind: 'text', max: LIMITS.basis, hint: BASIS_HINT },
     { name: 'summary', label: '答复内容摘要', kind: 'textarea', max: LIMITS.letterText, hint: '将写入答复书的“具体说明”。' },
     note,

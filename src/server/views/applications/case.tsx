@@ -208,6 +208,12 @@ function Meta({ view }: { view: StaffApplicationView }) {
           <dd>
             {view.outcome.label}（{view.outcome.row}）{view.outcome.basis ? `；依据：${view.outcome.basis}` : ''}
           </dd>
+          {view.outcome.ground ? (
+            <>
+              <dt>答复依据</dt>
+              <dd id="case-reply-ground">{view.outcome.ground.label}</dd>
+            </>
+          ) : null}
         </>
       ) : null}
       {d.closedOn ? (

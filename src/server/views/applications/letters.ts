@@ -3,10 +3,13 @@
  * 登记回执 (acceptance), 补正告知书 (correction), 延期答复告知书 (extension), 征求第三方意见书
  * (third_party), 收费通知书 (fee) and 答复书 (reply, with the reply ground of its outcome row).
  * Each letter is dated on its event and addressed to the applicant (the third party for
- * third_party). The letter of a kind is the one of the LAST event of that kind.
+ * third_party). A letter is the letter of one event: a kind may have several (a case reopened
+ * after a reconsideration and replied again has two replies); without saying which, the letter of
+ * a kind is the one of the LAST event of that kind. Staff name an earlier one by its event id,
+ * the applicant by its place among the letters of its kind (1 = the first), which reveals no id.
  */
 import type { Db } from '../../../db/database.js';
-import { issueLetterNumber } from '../../../applications/letter-numbers.js';
+import { auditLetterDownload, issueLetterNumber, type DownloadChannel } from '../../../applications/letter-numbers.js';
 import type { AppEvent } from '../../../applications/application.js';
 import { deriveClocks } from '../../../applications/application.js';
 import type { StaffApplicationView } from '../../../applications/application.presenter.js';
@@ -19,14 +22,13 @@ import {
   TEMPLATE_LABELS,
   cleanText,
   feeLetterFields,
-  groundsForRow,
+  groundsForOutcome,
   isReplyGroundId,
   prefixProblem,
   templateKeyFor,
   type LetterFields,
   type LetterInput,
   type LetterKind,
-  type OutcomeRowId,
   type ReplyGroundId,
 } from '../../../letters/index.js';
 import { excerpt } from './desk.js';
@@ -49,6 +51,8 @@ export interface LetterAgency {
 export interface CaseLetterLink {
   kind: LetterKind;
   ground: ReplyGroundId | null;
+  /** The event the letter belongs to. */
+  eventId: number;
   label: string;
   href: string;
 }
@@ -103,42 +107,69 @@ const EVENT_OF: Record<LetterKind, (e: AppEvent) => boolean> = {
   reply: (e) => e.type === 'replied',
 };
 
-/** The event a letter of this kind is about (the last one), or undefined. */
-export function letterEvent(kind: LetterKind, events: readonly AppEvent[]): AppEvent | undefined {
-  return events.filter(EVENT_OF[kind]).at(-1);
+/** The events that have a letter of this kind, in the order of the log. */
+export function letterEvents(kind: LetterKind, events: readonly AppEvent[]): AppEvent[] {
+  return events.filter(EVENT_OF[kind]);
 }
 
-/** The outcome row of a reply as a letters row id (the 2019 format's single 3.6 is 其他 here). */
-function rowOf(row: string): OutcomeRowId {
-  return (row === '3.6' ? '3.6.3' : row) as OutcomeRowId;
+/** Which letter of a kind: an event id (staff), or its place among the letters of the kind (applicant, 1 = first); neither: the last. */
+export interface LetterChoice {
+  eventId?: number | undefined;
+  seq?: number | undefined;
+}
+
+/** The event a letter of this kind is about (the chosen one, by default the last one), or undefined. */
+export function letterEvent(kind: LetterKind, events: readonly AppEvent[], choice: LetterChoice = {}): AppEvent | undefined {
+  const all = letterEvents(kind, events);
+  if (choice.eventId !== undefined) return all.find((e) => e.id === choice.eventId);
+  if (choice.seq !== undefined) return Number.isSafeInteger(choice.seq) && choice.seq >= 1 ? all[choice.seq - 1] : undefined;
+  return all.at(-1);
 }
 
 /** The reply grounds that fit a reply's outcome row (3.1 and 3.4.1 have two each). */
 export function replyGrounds(outcomeRow: string): ReplyGroundId[] {
-  const g = groundsForRow(rowOf(outcomeRow)).map((x) => x.id);
+  const g = groundsForOutcome(outcomeRow).map((x) => x.id);
   return g.length ? g : ['other'];
 }
 
-/** The letters a case has, in the order of its handling. */
+/**
+ * The grounds a reply's letter may be issued with: the one the reply recorded, or, for a reply
+ * recorded before grounds were, every ground of its outcome row.
+ */
+export function letterGrounds(e: Extract<AppEvent, { type: 'replied' }>): ReplyGroundId[] {
+  return e.data.ground ? [e.data.ground] : replyGrounds(e.data.outcomeRow);
+}
+
+/** The letters a case has, in the order of its handling (every event's letter, earlier rounds too). */
 export function caseLetters(applicationId: number, events: readonly AppEvent[]): CaseLetterLink[] {
   const out: CaseLetterLink[] = [];
   const base = `/admin/applications/${applicationId}/letters`;
   for (const kind of LETTER_KINDS) {
-    const e = letterEvent(kind, events);
-    if (!e) continue;
-    if (kind === 'reply' && e.type === 'replied') {
-      const grounds = replyGrounds(e.data.outcomeRow);
-      for (const g of grounds) {
-        out.push({
-          kind,
-          ground: g,
-          label: grounds.length > 1 ? `${TEMPLATE_LABELS[templateKeyFor('reply', g)]}：${REPLY_GROUNDS[g].label}` : TEMPLATE_LABELS[templateKeyFor('reply', g)],
-          href: grounds.length > 1 ? `${base}/reply.docx?ground=${g}` : `${base}/reply.docx`,
-        });
+    const all = letterEvents(kind, events);
+    all.forEach((e, i) => {
+      const last = i === all.length - 1;
+      // Several letters of one kind: each says which event it is about.
+      const when = all.length > 1 ? `（${e.date}，第${i + 1}份）` : '';
+      const query = (params: Record<string, string>) => {
+        const q = new URLSearchParams({ ...(last ? {} : { event: String(e.id) }), ...params }).toString();
+        return q ? `?${q}` : '';
+      };
+      if (kind === 'reply' && e.type === 'replied') {
+        const grounds = letterGrounds(e);
+        for (const g of grounds) {
+          const label = TEMPLATE_LABELS[templateKeyFor('reply', g)];
+          out.push({
+            kind,
+            ground: g,
+            eventId: e.id,
+            label: grounds.length > 1 ? `${label}：${REPLY_GROUNDS[g].label}${when}` : `${label}${when}`,
+            href: `${base}/reply.docx${query(grounds.length > 1 ? { ground: g } : {})}`,
+          });
+        }
+      } else {
+        out.push({ kind, ground: null, eventId: e.id, label: `${TEMPLATE_LABELS[templateKeyFor(kind)]}${when}`, href: `${base}/${kind}.docx${query({})}` });
       }
-    } else {
-      out.push({ kind, ground: null, label: TEMPLATE_LABELS[templateKeyFor(kind)], href: `${base}/${kind}.docx` });
-    }
+    });
   }
   return out;
 }
@@ -192,7 +223,7 @@ export interface LetterContext {
   calendar: WorkCalendar;
 }
 
-export interface LetterOptions {
+export interface LetterOptions extends LetterChoice {
   ground?: string | undefined;
   reviewBody?: string | undefined;
   court?: string | undefined;
@@ -211,9 +242,28 @@ export class NoSuchLetterError extends Error {
 
 /** The letter of `kind` for the case, ready for buildLetterDocx. */
 export function caseLetterInput(ctx: LetterContext, kind: LetterKind, opts: LetterOptions = {}): LetterInput {
+  return caseLetter(ctx, kind, opts).input;
+}
+
+/** A letter of the case with the event it belongs to. */
+export interface CaseLetter {
+  input: LetterInput;
+  eventId: number;
+}
+
+/** The letter of `kind` (the chosen one of that kind: LetterChoice) for the case, with its event. */
+export function caseLetter(ctx: LetterContext, kind: LetterKind, opts: LetterOptions = {}): CaseLetter {
+  const e = letterEvent(kind, ctx.events, opts);
+  if (!e) {
+    throw new NoSuchLetterError(
+      opts.eventId !== undefined || opts.seq !== undefined ? `该申请没有这份${KIND_LABELS[kind]}` : `该申请没有需要${KIND_LABELS[kind]}的办理记录`,
+    );
+  }
+  return { input: letterOfEvent(ctx, kind, e, opts), eventId: e.id };
+}
+
+function letterOfEvent(ctx: LetterContext, kind: LetterKind, e: AppEvent, opts: LetterOptions): LetterInput {
   const { view, events, agency, calendar } = ctx;
-  const e = letterEvent(kind, events);
-  if (!e) throw new NoSuchLetterError(`该申请没有需要${KIND_LABELS[kind]}的办理记录`);
   const received = view.dates.receivedOn ?? view.dates.submittedOn;
   const application: LetterFields = {
     tracking_number: view.trackingNumber,
@@ -287,10 +337,16 @@ export function caseLetterInput(ctx: LetterContext, kind: LetterKind, opts: Lett
       };
     }
     case 'replied': {
-      const grounds = replyGrounds(e.data.outcomeRow);
+      // The ground the reply recorded; a reply recorded before grounds were: the one asked for
+      // among its row's grounds, else the row's first.
+      const grounds = letterGrounds(e);
       const asked = opts.ground;
       if (asked !== undefined && asked !== '' && !(isReplyGroundId(asked) && grounds.includes(asked))) {
-        throw new NoSuchLetterError(`答复依据「${asked}」与本申请的办理结果（${e.data.outcomeRow}）不符，可选：${grounds.join('、')}`);
+        throw new NoSuchLetterError(
+          e.data.ground
+            ? `本次答复记录的答复依据为「${REPLY_GROUNDS[e.data.ground].label}」（${e.data.ground}），答复书只能按该依据出具，不能按「${asked}」出具`
+            : `答复依据「${asked}」与本申请的办理结果（${e.data.outcomeRow}）不符，可选：${grounds.join('、')}`,
+        );
       }
       const ground = (asked && isReplyGroundId(asked) ? asked : grounds[0]!) as ReplyGroundId;
       const g = REPLY_GROUNDS[ground];
@@ -345,9 +401,11 @@ export async function letterAgency(db: Db, agencyId: number): Promise<LetterAgen
 /**
  * The letter of `kind` with its document number: the number the letter was issued with, else one
  * allocated now (per agency and year of the letter's date, recorded and audited in one
- * transaction). Staff (userId) and the applicant (userId null) get the same number for the same
- * letter, whoever downloads it first. Throws NoSuchLetterError before allocating anything when the
- * case has no such letter.
+ * transaction). A letter is the letter of one event (opts: which one; default the last of the
+ * kind): a reply after a reopening is a new letter with a new number, the first reply keeps its
+ * own. Staff (userId) and the applicant (userId null) get the same number for the same letter,
+ * whoever downloads it first. Throws NoSuchLetterError before allocating anything when the case
+ * has no such letter.
  */
 export async function issueCaseLetter(
   db: Db,
@@ -356,16 +414,52 @@ export async function issueCaseLetter(
   opts: Omit<LetterOptions, 'docNumber'>,
   by: { userId: number | null; ip?: string | null },
 ): Promise<LetterInput> {
-  const draft = caseLetterInput(ctx, kind, opts);
+  return (await issueCaseLetterWithEvent(db, ctx, kind, opts, by)).input;
+}
+
+/** issueCaseLetter with the event the letter belongs to (for the download's audit). */
+export async function issueCaseLetterWithEvent(
+  db: Db,
+  ctx: LetterContext,
+  kind: LetterKind,
+  opts: Omit<LetterOptions, 'docNumber'>,
+  by: { userId: number | null; ip?: string | null },
+): Promise<CaseLetter> {
+  const { input: draft, eventId } = caseLetter(ctx, kind, opts);
   const issued = await issueLetterNumber(db.kysely, {
     applicationId: ctx.view.id,
     agencyId: ctx.view.agency.id,
     kind: draft.kind,
+    eventId,
     ground: draft.ground ?? '',
     prefix: docPrefixOf(ctx.agency),
     year: Number(draft.date.slice(0, 4)),
     userId: by.userId,
     ip: by.ip ?? null,
   });
-  return { ...draft, docNumber: issued.docNumber };
+  return { input: { ...draft, docNumber: issued.docNumber }, eventId };
+}
+
+/**
+ * Audits a letter download after the document was built (every download, staff or applicant,
+ * page or API): the letter (kind, ground, event, number), who (userId, null for the applicant)
+ * and the address; nothing personal.
+ */
+export async function auditCaseLetterDownload(
+  db: Db,
+  ctx: Pick<LetterContext, 'view'>,
+  letter: CaseLetter,
+  by: { userId: number | null; ip: string | null; via: DownloadChannel },
+): Promise<void> {
+  await auditLetterDownload(db.kysely, {
+    applicationId: ctx.view.id,
+    agencyId: ctx.view.agency.id,
+    kind: letter.input.kind,
+    eventId: letter.eventId,
+    ground: letter.input.ground ?? '',
+    docNumber: letter.input.docNumber ?? '',
+    userId: by.userId,
+    ip: by.ip,
+    via: by.via,
+  });
 }

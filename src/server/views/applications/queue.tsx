@@ -16,6 +16,8 @@ export interface QueuePageProps {
   /** The agencies whose cases the actor may read: [id, name]. */
   agencies: ReadonlyArray<readonly [number, string]>;
   canRegister: boolean;
+  /** QueueResults already rendered (the route caches it per data version); absent: rendered here. */
+  resultsHtml?: string | undefined;
 }
 
 const FILTER_IDS: Record<string, string> = { state: 'f-state', agencyIds: 'f-agency', q: 'f-q', overdueOnly: 'f-overdue' };
@@ -24,9 +26,6 @@ const FILTER_LABELS: Record<string, string> = { state: '状态', agencyIds: '机
 export function QueuePageView(p: QueuePageProps) {
   const { filters: f, page } = p;
   const many = p.agencies.length > 1;
-  // Beyond the count cap there is always a next page.
-  const pages = page ? Math.max(1, Math.ceil(page.total / page.limit)) + (page.totalCapped ? 1 : 0) : 1;
-  const current = page ? Math.floor(page.offset / page.limit) + 1 : 1;
   return (
     <Layout title="申请工作队列" area="admin" user={p.user} csrfToken={p.csrfToken}>
       <h1>申请工作队列</h1>
@@ -69,41 +68,59 @@ export function QueuePageView(p: QueuePageProps) {
         </div>
       </form>
 
-      {page ? (
-        <>
-          <p class="muted">
-            今天是 {page.today}。共 {page.total}{page.totalCapped ? ' 余' : ''} 件{page.total > 0 ? `，第 ${current} / ${page.totalCapped ? `${pages - 1} 余` : pages} 页` : ''}。逾期的排在最前，其次按期限先后排列。
-          </p>
-          {page.items.length === 0 ? (
-            <p>没有符合条件的申请。</p>
-          ) : (
-            <div class="table-wrap" role="region" aria-label="申请列表" tabindex={0}>
-              <table class="queue">
-                <caption>申请列表（按期限排序）</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">编号</th>
-                    {many ? <th scope="col">机关</th> : null}
-                    <th scope="col">收到日期</th>
-                    <th scope="col">申请人类型</th>
-                    <th scope="col">摘要</th>
-                    <th scope="col">状态</th>
-                    <th scope="col">答复期限</th>
-                    <th scope="col">剩余工作日</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((it) => (
-                    <QueueRow key={it.id} it={it} many={many} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          {pages > 1 ? <Pager filters={f} current={current} pages={pages} /> : null}
-        </>
-      ) : null}
+      {p.resultsHtml !== undefined ? (
+        <div class="queue-results" dangerouslySetInnerHTML={{ __html: p.resultsHtml }} />
+      ) : (
+        <div class="queue-results">
+          <QueueResults filters={f} page={page} many={many} />
+        </div>
+      )}
     </Layout>
+  );
+}
+
+/**
+ * The count, the table and the pager: a pure function of the page, the filters and whether the
+ * actor reads several agencies, so the route can render it once per data version and reuse the HTML.
+ */
+export function QueueResults({ filters: f, page, many }: { filters: QueueFilters; page: QueuePage | null; many: boolean }) {
+  if (!page) return null;
+  // Beyond the count cap there is always a next page.
+  const pages = Math.max(1, Math.ceil(page.total / page.limit)) + (page.totalCapped ? 1 : 0);
+  const current = Math.floor(page.offset / page.limit) + 1;
+  return (
+    <>
+      <p class="muted">
+        今天是 {page.today}。共 {page.total}{page.totalCapped ? ' 余' : ''} 件{page.total > 0 ? `，第 ${current} / ${page.totalCapped ? `${pages - 1} 余` : pages} 页` : ''}。逾期的排在最前，其次按期限先后排列。
+      </p>
+      {page.items.length === 0 ? (
+        <p>没有符合条件的申请。</p>
+      ) : (
+        <div class="table-wrap" role="region" aria-label="申请列表" tabindex={0}>
+          <table class="queue">
+            <caption>申请列表（按期限排序）</caption>
+            <thead>
+              <tr>
+                <th scope="col">编号</th>
+                {many ? <th scope="col">机关</th> : null}
+                <th scope="col">收到日期</th>
+                <th scope="col">申请人类型</th>
+                <th scope="col">摘要</th>
+                <th scope="col">状态</th>
+                <th scope="col">答复期限</th>
+                <th scope="col">剩余工作日</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((it) => (
+                <QueueRow key={it.id} it={it} many={many} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {pages > 1 ? <Pager filters={f} current={current} pages={pages} /> : null}
+    </>
   );
 }
 

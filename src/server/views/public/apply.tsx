@@ -1,6 +1,8 @@
 /**
- * The online application form (条例第29条) and the page shown once after submitting it, with the
- * tracking number and the 查询码. Labels follow the regulation's wording; the field rules are the
+ * The online application form (条例第29条) and the page shown once after submitting it (GET
+ * /apply/done, after a redirect), with the tracking number and the 查询码; the pages for a form
+ * sent twice and for a result page already shown. The form carries a one-time token
+ * (src/applications/online-submissions.ts) so that sending it again creates nothing. Labels follow the regulation's wording; the field rules are the
  * domain's (application.schema.ts), the limits are shown through maxlength.
  */
 import {
@@ -42,12 +44,14 @@ const ORGANISATION_TYPES: readonly ApplicantType[] = ['commercial', 'research', 
 
 export interface ApplyPageProps {
   csrfToken: string;
+  /** The form's one-time token (a hidden field): the same form submitted twice creates one application. */
+  formToken: string;
   agencies: AgencyGroup[];
   values: FormValues;
   errors: FormErrors;
 }
 
-export function ApplyPage({ csrfToken, agencies, values, errors }: ApplyPageProps) {
+export function ApplyPage({ csrfToken, formToken, agencies, values, errors }: ApplyPageProps) {
   const hasErrors = Object.keys(errors).length > 0;
   const common = { values, errors };
   return (
@@ -72,6 +76,7 @@ export function ApplyPage({ csrfToken, agencies, values, errors }: ApplyPageProp
 
       <form method="post" action="/apply" class="stack" novalidate>
         <input type="hidden" name="_csrf" value={csrfToken} />
+        <input type="hidden" name="formToken" value={formToken} />
 
         <SelectField
           {...common}
@@ -198,6 +203,40 @@ export function ApplyDonePage({ agencyName, trackingNumber, secret }: ApplyDoneP
       </ol>
       <p>
         <a href="/track">查询办理情况</a>
+      </p>
+    </Layout>
+  );
+}
+
+/** The result page asked for again (reloaded, or opened later): the 查询码 is not shown twice. */
+export function ApplyReceiptGonePage() {
+  return (
+    <Layout title="申请编号和查询码已显示过" area="portal">
+      <h1>申请编号和查询码已显示过</h1>
+      <div class="notice">
+        <p>
+          为保护您的申请，申请编号和查询码只在提交申请后显示<strong>一次</strong>，本页已经显示过或已过期（提交后10分钟内有效）。刷新本页不会重复提交申请。
+        </p>
+        <p>如已抄写申请编号和查询码，可以随时查询办理进度；查询码遗失的，请联系受理机关的政府信息公开工作机构（地址和电话见首页）。</p>
+      </div>
+      <p>
+        <a href="/track">查询办理情况</a> · <a href="/">返回首页</a>
+      </p>
+    </Layout>
+  );
+}
+
+/** The same form sent again (the one-time token was used): nothing new was created. */
+export function ApplyAlreadySubmittedPage() {
+  return (
+    <Layout title="申请已经提交过" area="portal">
+      <h1>申请已经提交过</h1>
+      <div class="notice" role="alert">
+        <p>这份申请表已经提交过，本次没有重复提交，也没有产生新的申请。</p>
+        <p>申请编号和查询码已在首次提交后显示。如需提出另一项申请，请重新打开申请页面填写。</p>
+      </div>
+      <p>
+        <a href="/track">查询办理情况</a> · <a href="/apply">填写新的申请</a> · <a href="/">返回首页</a>
       </p>
     </Layout>
   );

@@ -10,8 +10,11 @@ import { Layout } from '../layout.js';
 import { ErrorSummary, TextField, type FormErrors, type FormValues } from './fields.js';
 
 export const TRACK_FIELDS = ['trackingNumber', 'secret'] as const;
-/** The fields of the download forms (POST /track/letter, POST /track/attachment). */
-export const DOWNLOAD_FIELDS = ['trackingNumber', 'secret', 'kind', 'attachmentId'] as const;
+/**
+ * The fields of the download forms (POST /track/letter, POST /track/attachment). `seq`: which
+ * letter of its kind (1 = the first; a case replied again after a reopening has two replies).
+ */
+export const DOWNLOAD_FIELDS = ['trackingNumber', 'secret', 'kind', 'seq', 'attachmentId'] as const;
 
 function TrackForm({ csrfToken, values, errors }: { csrfToken: string; values: FormValues; errors: FormErrors }) {
   return (
@@ -71,13 +74,15 @@ export interface CaseDownloads {
   attachments: AttachmentView[];
 }
 
-function DownloadForm({ d, action, field, value, label }: { d: CaseDownloads; action: string; field: 'kind' | 'attachmentId'; value: string; label: string }) {
+function DownloadForm({ d, action, fields, label }: { d: CaseDownloads; action: string; fields: Record<string, string>; label: string }) {
   return (
     <form method="post" action={action} class="download">
       <input type="hidden" name="_csrf" value={d.csrfToken} />
       <input type="hidden" name="trackingNumber" value={d.trackingNumber} />
       <input type="hidden" name="secret" value={d.secret} />
-      <input type="hidden" name={field} value={value} />
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <button type="submit" aria-label={label}>
         下载
       </button>
@@ -93,11 +98,14 @@ function sizeText(bytes: number): string {
 
 export function CaseView({ view, downloads }: { view: PublicApplicationView; downloads?: CaseDownloads }) {
   const estimated = view.provisional ? <span class="estimated">（推算）</span> : null;
-  // The Word letter of a kind is the one of the LAST event of that kind: its button goes there.
-  const lastOfKind = new Map<ApplicantLetterKind, number>();
-  view.letters.forEach((l, i) => {
+  // Every letter with a Word document gets its button, naming its place among the letters of its
+  // kind (a reply before a reopening stays downloadable, with its own number).
+  const counts = new Map<ApplicantLetterKind, number>();
+  const seqOf = view.letters.map((l) => {
     const k = applicantLetterKindOf(l.type);
-    if (k) lastOfKind.set(k, i);
+    if (!k) return 0;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+    return counts.get(k)!;
   });
   const attachments = downloads?.attachments ?? [];
   return (
@@ -172,8 +180,8 @@ export function CaseView({ view, downloads }: { view: PublicApplicationView; dow
                   {l.title} <span class="muted">（<Day iso={l.date} />）</span>
                 </h3>
                 <p>{l.text}</p>
-                {downloads && kind && lastOfKind.get(kind) === i ? (
-                  <DownloadForm d={downloads} action="/track/letter" field="kind" value={kind} label={`下载${l.title}（Word 文档）`} />
+                {downloads && kind ? (
+                  <DownloadForm d={downloads} action="/track/letter" fields={{ kind, seq: String(seqOf[i]) }} label={`下载${l.title}（Word 文档）`} />
                 ) : null}
               </li>
             );
@@ -188,7 +196,7 @@ export function CaseView({ view, downloads }: { view: PublicApplicationView; dow
             {attachments.map((a) => (
               <li key={a.id} class="card">
                 <span class="filename">{a.filename}</span> <span class="muted small">（{sizeText(a.size)}）</span>
-                <DownloadForm d={downloads} action="/track/attachment" field="attachmentId" value={String(a.id)} label={`下载${a.filename}`} />
+                <DownloadForm d={downloads} action="/track/attachment" fields={{ attachmentId: String(a.id) }} label={`下载${a.filename}`} />
               </li>
             ))}
           </ul>

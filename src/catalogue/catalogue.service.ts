@@ -1,0 +1,467 @@
+/**
+ * The catalogue of proactively disclosed information (主动公开): drafting, review and publication.
+ *
+ *   draft ──submit──▶ in_review (level 1 … n) ──approve at level n──▶ published
+ *     ▲                   │ return (any level)
+ *     └──── returned ◀────┘
+ *   published ──revise──▶ a new draft version (the published one stays public until the new one
+ *   is approved, then it is superseded); published ──withdraw──▶ off the public site.
+ *
+ * Rules (条例第17条, 第26条):
+ * - nothing reaches the public without every level of the agency's review chain, each step
+ *   recorded with reviewer, time, conclusion and basis (catalogue_reviews, append-only);
+ * - nobody reviews their own draft, and nobody decides two levels of the same submission;
+ * - the 20-working-day publication clock runs from the day the information was formed or changed;
+ *   a version published after it is marked late;
+ * - the submitter sees the administrator's word list first: sensitive words block, suspected
+ *   mistyped words must be confirmed.
+ * Every change checks the item's version (optimistic concurrency) and writes the audit log.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { assertCan, can, ForbiddenError, holds, type Actor } from '../accounts/policy.js';
+import { chinaDate } from '../applications/application.service.js';
+import { audit } from '../audit/audit.js';
+import type { WorkCalendar } from '../calendar/calendar.js';
+import { parseIsoDate, formatIsoDate } from '../calendar/date.js';
+import type { Db } from '../db/database.js';
+import type { AgencyKind, CatalogueVersionState, Database } from '../db/schema.js';
+import { ConflictError, NotFoundError, StateError } from '../errors.js';
+import { parseInput, ValidationError } from '../validation.js';
+import { categoriesFor, lawCategory } from './categories.js';
+import { draftSchema, reviewSchema, submitSchema, updateSchema, versionOnlySchema, withdrawSchema, type UpdateInput } from './catalogue.schema.js';
+import { allocateIndexNumber } from './index-number.js';
+import { storedChain, type ReviewLevel } from './review-chain.js';
+import { findWords, listWords, type WordFinding } from './sensitive.js';
+
+type Trx = Transaction<Database>;
+type Q = Kysely<Database> | Trx;
+
+/** 条例第26条: published within 20 working days of being formed or changed. */
+export const PUBLICATION_LIMIT_WORKING_DAYS = 20;
+
+export interface CatalogueDeps {
+  calendar: WorkCalendar;
+  /** The current time (tests fix it). */
+  now?: () => Date;
+}
+
+/** The versions still being worked on (at most one per item). */
+export const OPEN_VERSION_STATES: readonly CatalogueVersionState[] = ['draft', 'in_review', 'returned'];
+
+export const VERSION_STATE_LABELS: Record<CatalogueVersionState, string> = {
+  draft: '草稿',
+  in_review: '审核中',
+  returned: '已退回修改',
+  published: '已发布',
+  superseded: '已被新版本替代',
+  discarded: '已放弃',
+};
+
+function clock(deps: CatalogueDeps): { today: string; at: string } {
+  const now = deps.now ? deps.now() : new Date();
+  return { today: chinaDate(now), at: now.toISOString() };
+}
+
+/** The publication due date: 20 working days after the day formed (the calendar's rules, provisional past its data). */
+export function publicationDue(calendar: WorkCalendar, formedOn: string): { dueOn: string; provisional: boolean } {
+  const start = parseIsoDate(formedOn);
+  const due = calendar.addWorkingDays(start, PUBLICATION_LIMIT_WORKING_DAYS, { beyond: 'weekdays' });
+  return { dueOn: formatIsoDate(due), provisional: !calendar.coversRange(start, due) };
+}
+
+async function agencyOf(db: Q, agencyId: number) {
+  const a = await db
+    .selectFrom('agencies')
+    .select(['id', 'name', 'kind', 'parent_id', 'code', 'review_chain', 'index_pattern'])
+    .where('id', '=', agencyId)
+    .executeTakeFirst();
+  if (!a) throw new ValidationError({ agencyId: '所选机关不存在' });
+  return a;
+}
+
+function checkCategory(kind: AgencyKind, category: string): void {
+  if (!categoriesFor(kind).some((c) => c.id === category)) {
+    throw new ValidationError({ category: `「${lawCategory(category)?.label ?? category}」不适用于本机关（条例第21条的事项分别适用于县级以上人民政府和乡镇人民政府）` });
+  }
+}
+
+function notAfter(field: string, value: string | undefined, today: string, label: string): void {
+  if (value && value > today) throw new ValidationError({ [field]: `${label} ${value} 晚于今天（${today}）` });
+}
+
+function versionValues(v: Omit<UpdateInput, 'version'>, agencyName: string, calendar: WorkCalendar) {
+  const { dueOn, provisional } = publicationDue(calendar, v.formedOn);
+  const validity = v.validity ?? 'valid';
+  return {
+    title: v.title,
+    summary: v.summary,
+    publisher: v.publisher ?? agencyName,
+    doc_number: v.docNumber ?? null,
+    written_on: v.writtenOn ?? null,
+    category: v.category,
+    subject: v.subject,
+    disclosure: v.disclosure ?? 'active',
+    validity,
+    validity_on: validity === 'valid' ? null : (v.validityOn ?? null),
+    repealed_by: validity === 'repealed' ? (v.repealedBy ?? null) : null,
+    body: v.body ?? '',
+    change_note: v.changeNote ?? null,
+    formed_on: v.formedOn,
+    due_on: dueOn,
+    due_provisional: provisional ? 1 : 0,
+  };
+}
+
+/** A 索引号 typed by hand must be free. */
+async function assertIndexNumberFree(db: Q, indexNumber: string, itemId: number | null): Promise<void> {
+  const other = await db.selectFrom('catalogue_items').select('id').where('index_number', '=', indexNumber).executeTakeFirst();
+  if (other && other.id !== itemId) throw new ValidationError({ indexNumber: `索引号 ${indexNumber} 已被另一条信息使用` });
+}
+
+export interface StepResult {
+  itemId: number;
+  versionId: number;
+  /** The item's new version: the next change must send it. */
+  version: number;
+  state: CatalogueVersionState;
+}
+
+/** A new item with its first version as a draft. */
+export async function createDraft(db: Db, deps: CatalogueDeps, actor: Actor, input: unknown): Promise<StepResult> {
+  const v = parseInput(draftSchema, input);
+  assertCan(actor, 'handle', v.agencyId);
+  const { today, at } = clock(deps);
+  notAfter('formedOn', v.formedOn, today, '信息形成（变更）日期');
+  notAfter('writtenOn', v.writtenOn, today, '成文日期');
+  return db.kysely.transaction().execute(async (trx) => {
+    const agency = await agencyOf(trx, v.agencyId);
+    checkCategory(agency.kind, v.category);
+    if (v.indexNumber) await assertIndexNumberFree(trx, v.indexNumber, null);
+    const item = await trx
+      .insertInto('catalogue_items')
+      .values({ agency_id: v.agencyId, index_number: v.indexNumber ?? null, created_at: at, created_by: actor.userId, updated_at: at })
+      .returning(['id', 'version'])
+      .executeTakeFirstOrThrow();
+    const ver = await trx
+      .insertInto('catalogue_versions')
+      .values({ item_id: item.id, number: 1, state: 'draft', ...versionValues(v, agency.name, deps.calendar), author_id: actor.userId, created_at: at, updated_at: at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await audit(trx, { userId: actor.userId, agencyId: v.agencyId, action: 'catalogue.draft_created', subjectType: 'catalogue_item', subjectId: item.id, details: { versionId: ver.id } });
+    return { itemId: item.id, versionId: ver.id, version: item.version, state: 'draft' as const };
+  });
+}
+
+interface Loaded {
+  item: { id: number; agency_id: number; parent_id: number | null; index_number: string | null; published_version_id: number | null; withdrawn_at: string | null; version: number };
+  open: Awaited<ReturnType<typeof openVersion>>;
+}
+
+async function openVersion(db: Q, itemId: number) {
+  return db.selectFrom('catalogue_versions').selectAll().where('item_id', '=', itemId).where('state', 'in', [...OPEN_VERSION_STATES]).executeTakeFirst();
+}
+
+/**
+ * Loads the item for a change and bumps its version (the optimistic lock: a stale version
+ * changes nothing and says so). The actor must be allowed `check` on it.
+ */
+async function lockItem(trx: Trx, actor: Actor, itemId: number, expected: number, check: (agencyId: number) => void): Promise<Loaded> {
+  if (!Number.isSafeInteger(itemId) || itemId < 1) throw new NotFoundError('未找到该信息');
+  const item = await trx
+    .selectFrom('catalogue_items')
+    .innerJoin('agencies', 'agencies.id', 'catalogue_items.agency_id')
+    .select(['catalogue_items.id', 'agency_id', 'index_number', 'published_version_id', 'withdrawn_at', 'version', 'agencies.parent_id'])
+    .where('catalogue_items.id', '=', itemId)
+    .executeTakeFirst();
+  // Someone who may not see the item learns nothing, not even that it exists.
+  if (!item || !canSee(actor, item)) throw new NotFoundError('未找到该信息');
+  check(item.agency_id);
+  const bumped = await trx
+    .updateTable('catalogue_items')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('id', '=', itemId)
+    .where('version', '=', expected)
+    .executeTakeFirst();
+  if (Number(bumped.numUpdatedRows) !== 1) throw new ConflictError('该信息已被他人修改，请刷新后重试（您的修改未保存）');
+  return { item: { ...item, version: expected + 1 }, open: await openVersion(trx, itemId) };
+}
+
+/**
+ * Who sees an item's drafts and reviews: whoever may read its agency, and the reviewers and heads
+ * of the agency above it (a town reviews its villages' items, a government may review its
+ * departments' when their chain says so).
+ */
+export function canSee(actor: Actor, item: { agency_id: number; parent_id: number | null }): boolean {
+  if (can(actor, 'read', item.agency_id)) return true;
+  return item.parent_id !== null && (holds(actor, 'reviewer', item.parent_id) || holds(actor, 'head', item.parent_id));
+}
+
+const handle = (actor: Actor) => (agencyId: number) => assertCan(actor, 'handle', agencyId);
+
+/** Edits the open version (a draft or a returned one). */
+export async function updateDraft(db: Db, deps: CatalogueDeps, actor: Actor, itemId: number, input: unknown): Promise<StepResult> {
+  const v = parseInput(updateSchema, input);
+  const { today, at } = clock(deps);
+  notAfter('formedOn', v.formedOn, today, '信息形成（变更）日期');
+  notAfter('writtenOn', v.writtenOn, today, '成文日期');
+  return db.kysely.transaction().execute(async (trx) => {
+    const { item, open } = await lockItem(trx, actor, itemId, v.version, handle(actor));
+    if (!open || open.state === 'in_review') throw new StateError(open ? '该信息正在审核中，不能修改；如需修改请由审核人退回' : '该信息没有可修改的草稿；如需修改已发布的信息，请先“修订”生成新版本');
+    const agency = await agencyOf(trx, item.agency_id);
+    checkCategory(agency.kind, v.category);
+    await trx
+      .updateTable('catalogue_versions')
+      .set({ ...versionValues(v, agency.name, deps.calendar), updated_at: at })
+      .where('id', '=', open.id)
+      .execute();
+    await trx.updateTable('catalogue_items').set({ updated_at: at }).where('id', '=', item.id).execute();
+    await audit(trx, { userId: actor.userId, agencyId: item.agency_id, action: 'catalogue.draft_updated', subjectType: 'catalogue_item', subjectId: item.id, details: { versionId: open.id } });
+    return { itemId: item.id, versionId: open.id, version: item.version, state: open.state };
+  });
+}
+
+/** The words of the administrator's list found in a version (what submit would say). */
+export async function checkWords(db: Q, v: { title: string; summary: string; body: string; doc_number: string | null; publisher: string }): Promise<WordFinding[]> {
+  const words = await listWords(db);
+  if (words.length === 0) return [];
+  return findWords({ 名称: v.title, 内容概述: v.summary, 正文: v.body, 文号: v.doc_number, 发布机构: v.publisher }, words);
+}
+
+/** The agency that decides a level for an item of `agency`. */
+function levelAgency(level: ReviewLevel, agency: { id: number; parent_id: number | null }): number | null {
+  return level.at === 'self' ? agency.id : agency.parent_id;
+}
+
+/** Sends the open version into review at level 1, after the word check. */
+export async function submit(db: Db, deps: CatalogueDeps, actor: Actor, itemId: number, input: unknown): Promise<StepResult & { findings: WordFinding[] }> {
+  const v = parseInput(submitSchema, input);
+  const { at } = clock(deps);
+  return db.kysely.transaction().execute(async (trx) => {
+    const { item, open } = await lockItem(trx, actor, itemId, v.version, handle(actor));
+    if (!open || open.state === 'in_review') throw new StateError(open ? '该信息已在审核中' : '该信息没有待提交的草稿');
+    const findings = await checkWords(trx, open);
+    const sensitive = findings.filter((f) => f.kind === 'sensitive');
+    if (sensitive.length) {
+      throw new ValidationError({ _form: `含有敏感词，不能提交：${sensitive.map((f) => `「${f.word}」（${f.field}）`).join('、')}。请修改后再提交。` });
+    }
+    const typos = findings.filter((f) => f.kind === 'typo');
+    if (typos.length && !v.confirmWords) {
+      throw new ValidationError({
+        confirmWords: `发现疑似错别字：${typos.map((f) => `「${f.word}」${f.suggestion ? `应为「${f.suggestion}」` : ''}（${f.field}）`).join('、')}。请核对，确认无误后勾选“已核对”再提交。`,
+      });
+    }
+    const agency = await agencyOf(trx, item.agency_id);
+    const chain = storedChain(agency.review_chain, agency.kind);
+    const first = chain[0]!;
+    const reviewAgency = levelAgency(first, agency);
+    if (reviewAgency === null) throw new StateError(`审核流程的“${first.label}”由上级机关审核，但本机关没有上级机关：请管理员调整审核流程`);
+    await trx
+      .updateTable('catalogue_versions')
+      .set({
+        state: 'in_review',
+        chain: JSON.stringify(chain),
+        review_level: 1,
+        review_round: open.review_round + 1,
+        review_agency_id: reviewAgency,
+        review_role: first.role,
+        submitted_at: at,
+        updated_at: at,
+      })
+      .where('id', '=', open.id)
+      .execute();
+    await audit(trx, {
+      userId: actor.userId,
+      agencyId: item.agency_id,
+      action: 'catalogue.submitted',
+      subjectType: 'catalogue_item',
+      subjectId: item.id,
+      details: { versionId: open.id, round: open.review_round + 1, typosConfirmed: typos.map((f) => f.word) },
+    });
+    return { itemId: item.id, versionId: open.id, version: item.version, state: 'in_review' as const, findings };
+  });
+}
+
+/** One review step on the version in review: approve (next level, or publish at the last) or return. */
+export async function review(db: Db, deps: CatalogueDeps, actor: Actor, itemId: number, input: unknown): Promise<StepResult> {
+  const v = parseInput(reviewSchema, input);
+  const { today, at } = clock(deps);
+  return db.kysely.transaction().execute(async (trx) => {
+    const { item, open } = await lockItem(trx, actor, itemId, v.version, () => undefined);
+    if (!open || open.state !== 'in_review') throw new StateError('该信息不在审核中');
+    const agency = await agencyOf(trx, item.agency_id);
+    const chain = storedChain(open.chain, agency.kind);
+    const level = chain[open.review_level - 1];
+    if (!level || open.review_agency_id === null || !holds(actor, level.role, open.review_agency_id)) {
+      throw new ForbiddenError(`“${level?.label ?? '审核'}”环节须由${level?.at === 'parent' ? '上级机关' : '本机关'}的${level?.role === 'head' ? '负责人' : '审核人'}审核`);
+    }
+    if (open.author_id === actor.userId) throw new ForbiddenError('不能审核自己起草的信息');
+    const earlier = await trx
+      .selectFrom('catalogue_reviews')
+      .select('id')
+      .where('version_id', '=', open.id)
+      .where('round', '=', open.review_round)
+      .where('reviewer_id', '=', actor.userId)
+      .executeTakeFirst();
+    if (earlier) throw new ForbiddenError('同一人不能审核同一稿件的两个环节');
+    await trx
+      .insertInto('catalogue_reviews')
+      .values({
+        version_id: open.id,
+        round: open.review_round,
+        level: open.review_level,
+        level_label: level.label,
+        reviewer_id: actor.userId,
+        at,
+        conclusion: v.conclusion,
+        basis: v.basis,
+        comment: v.comment ?? null,
+      })
+      .execute();
+    const base = { userId: actor.userId, agencyId: item.agency_id, subjectType: 'catalogue_item', subjectId: item.id } as const;
+    let state: CatalogueVersionState;
+    if (v.conclusion === 'returned') {
+      state = 'returned';
+      await trx.updateTable('catalogue_versions').set({ state, review_level: 0, review_agency_id: null, review_role: null, updated_at: at }).where('id', '=', open.id).execute();
+      await audit(trx, { ...base, action: 'catalogue.returned', details: { versionId: open.id, level: open.review_level } });
+    } else if (open.review_level < chain.length) {
+      state = 'in_review';
+      const next = chain[open.review_level]!;
+      const nextAgency = levelAgency(next, agency);
+      if (nextAgency === null) throw new StateError(`审核流程的“${next.label}”由上级机关审核，但本机关没有上级机关：请管理员调整审核流程`);
+      await trx
+        .updateTable('catalogue_versions')
+        .set({ review_level: open.review_level + 1, review_agency_id: nextAgency, review_role: next.role, updated_at: at })
+        .where('id', '=', open.id)
+        .execute();
+      await audit(trx, { ...base, action: 'catalogue.approved_level', details: { versionId: open.id, level: open.review_level } });
+    } else {
+      state = 'published';
+      await publish(trx, { item, version: open, agency, today, at });
+      await audit(trx, { ...base, action: 'catalogue.published', details: { versionId: open.id, number: open.number, late: today > open.due_on } });
+    }
+    return { itemId: item.id, versionId: open.id, version: item.version, state };
+  });
+}
+
+async function publish(
+  trx: Trx,
+  p: {
+    item: Loaded['item'];
+    version: { id: number; category: string; due_on: string };
+    agency: { id: number; code: string | null; index_pattern: string | null };
+    today: string;
+    at: string;
+  },
+): Promise<void> {
+  let indexNumber = p.item.index_number;
+  if (!indexNumber) {
+    indexNumber = await allocateIndexNumber(trx, {
+      agencyId: p.agency.id,
+      agencyCode: p.agency.code,
+      pattern: p.agency.index_pattern,
+      categoryCode: lawCategory(p.version.category)?.code ?? '99',
+      year: Number(p.today.slice(0, 4)),
+    });
+  }
+  if (p.item.published_version_id !== null) {
+    await trx.updateTable('catalogue_versions').set({ state: 'superseded', updated_at: p.at }).where('id', '=', p.item.published_version_id).execute();
+  }
+  await trx
+    .updateTable('catalogue_versions')
+    .set({ state: 'published', review_level: 0, review_agency_id: null, review_role: null, published_on: p.today, published_at: p.at, published_late: p.today > p.version.due_on ? 1 : 0, updated_at: p.at })
+    .where('id', '=', p.version.id)
+    .execute();
+  await trx
+    .updateTable('catalogue_items')
+    .set((eb) => ({
+      index_number: indexNumber,
+      published_version_id: p.version.id,
+      first_published_on: eb.fn.coalesce('first_published_on', eb.val(p.today)),
+      withdrawn_at: null,
+      withdrawn_reason: null,
+      updated_at: p.at,
+    }))
+    .where('id', '=', p.item.id)
+    .execute();
+}
+
+/** A new draft version of a published item, a copy of the published one formed today. */
+export async function revise(db: Db, deps: CatalogueDeps, actor: Actor, itemId: number, input: unknown): Promise<StepResult> {
+  const v = parseInput(versionOnlySchema, input);
+  const { today, at } = clock(deps);
+  return db.kysely.transaction().execute(async (trx) => {
+    const { item, open } = await lockItem(trx, actor, itemId, v.version, handle(actor));
+    if (open) throw new StateError('该信息已有未发布的新版本，请在该版本上修改');
+    if (item.published_version_id === null) throw new StateError('该信息尚未发布，没有可修订的版本');
+    const pub = await trx.selectFrom('catalogue_versions').selectAll().where('id', '=', item.published_version_id).executeTakeFirstOrThrow();
+    const last = await trx.selectFrom('catalogue_versions').select((eb) => eb.fn.max('number').as('n')).where('item_id', '=', item.id).executeTakeFirstOrThrow();
+    const { dueOn, provisional } = publicationDue(deps.calendar, today);
+    const ver = await trx
+      .insertInto('catalogue_versions')
+      .values({
+        item_id: item.id,
+        number: Number(last.n) + 1,
+        state: 'draft',
+        title: pub.title,
+        summary: pub.summary,
+        publisher: pub.publisher,
+        doc_number: pub.doc_number,
+        written_on: pub.written_on,
+        category: pub.category,
+        subject: pub.subject,
+        disclosure: pub.disclosure,
+        validity: pub.validity,
+        validity_on: pub.validity_on,
+        repealed_by: pub.repealed_by,
+        body: pub.body,
+        change_note: null,
+        formed_on: today,
+        due_on: dueOn,
+        due_provisional: provisional ? 1 : 0,
+        author_id: actor.userId,
+        created_at: at,
+        updated_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // The attachments carry over; the new version may replace them.
+    const files = await trx.selectFrom('catalogue_files').selectAll().where('version_id', '=', pub.id).execute();
+    for (const { id: _id, ...f } of files) await trx.insertInto('catalogue_files').values({ ...f, version_id: ver.id }).execute();
+    await audit(trx, { userId: actor.userId, agencyId: item.agency_id, action: 'catalogue.revision_started', subjectType: 'catalogue_item', subjectId: item.id, details: { versionId: ver.id } });
+    return { itemId: item.id, versionId: ver.id, version: item.version, state: 'draft' as const };
+  });
+}
+
+/** Gives up the open version (a draft or a returned one); the published version, if any, stays. */
+export async function discard(db: Db, deps: CatalogueDeps, actor: Actor, itemId: number, input: unknown): Promise<StepResult> {
+  const v = parseInput(versionOnlySchema, input);
+  const { at } = clock(deps);
+  return db.kysely.transaction().execute(async (trx) => {
+    const { item, open } = await lockItem(trx, actor, itemId, v.version, handle(actor));
+    if (!open || open.state === 'in_review') throw new StateError(open ? '审核中的版本不能放弃，请由审核人退回' : '该信息没有草稿可放弃');
+    await trx.updateTable('catalogue_versions').set({ state: 'discarded', updated_at: at }).where('id', '=', open.id).execute();
+    await audit(trx, { userId: actor.userId, agencyId: item.agency_id, action: 'catalogue.discarded', subjectType: 'catalogue_item', subjectId: item.id, details: { versionId: open.id } });
+    return { itemId: item.id, versionId: open.id, version: item.version, state: 'discarded' as const };
+  });
+}
+
+/**
+ * Takes a published item off the public site (its versions and reviews stay). Decided by whoever
+ * decides the last level of the agency's review chain, with the reason recorded.
+ */
+export async function withdraw(db: Db, deps: CatalogueDeps, actor: Actor, itemId: number, input: unknown): Promise<StepResult> {
+  const v = parseInput(withdrawSchema, input);
+  const { at } = clock(deps);
+  return db.kysely.transaction().execute(async (trx) => {
+    const { item } = await lockItem(trx, actor, itemId, v.version, () => undefined);
+    const agency = await agencyOf(trx, item.agency_id);
+    const chain = storedChain(agency.review_chain, agency.kind);
+    const last = chain[chain.length - 1]!;
+    const decider = levelAgency(last, agency);
+    if (decider === null || !holds(actor, last.role, decider)) throw new ForbiddenError(`撤回已发布的信息须由“${last.label}”环节的审核人决定`);
+    if (item.published_version_id === null || item.withdrawn_at !== null) throw new StateError('该信息当前未在公开平台发布');
+    await trx.updateTable('catalogue_items').set({ withdrawn_at: at, withdrawn_reason: v.reason, updated_at: at }).where('id', '=', item.id).execute();
+    await audit(trx, { userId: actor.userId, agencyId: item.agency_id, action: 'catalogue.withdrawn', subjectType: 'catalogue_item', subjectId: item.id, details: { reason: v.reason } });
+    return { itemId: item.id, versionId: item.published_version_id, version: item.version, state: 'published' as const };
+  });
+}

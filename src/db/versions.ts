@@ -1,0 +1,71 @@
+/**
+ * Reading the change counters the database keeps (migration 2026112807_data_versions) and a small
+ * in-memory cache whose entries are valid for one version: derived data (the agency tree, a user's
+ * grants, a page of the work queue) is reused while the counters it depends on have not moved, on
+ * this node or any other, and recomputed as soon as they have.
+ *
+ * Read the version BEFORE the data it guards: a concurrent writer then leaves at worst newer data
+ * under an older version (recomputed on the next read), never older data under a newer one.
+ */
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+/** A global scope's counter as a scalar subquery (0 before the first change). */
+export function globalVersion(scope: 'agencies' | 'accounts'): RawBuilder<number> {
+  return sql<number>`coalesce((select version from data_versions where scope = ${scope} and key = 0), 0)`;
+}
+
+/**
+ * One number that grows whenever anything changes in the applications of these agencies or in
+ * the agencies themselves (names): the sum of the counters, which only ever increase.
+ */
+export async function applicationsVersion(db: Q, agencyIds: readonly number[]): Promise<number> {
+  const r = await db
+    .selectFrom('data_versions')
+    .select((eb: ExpressionBuilder<Database, 'data_versions'>) => eb.fn.coalesce(eb.fn.sum<number>('version'), sql<number>`0`).as('v'))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('scope', '=', 'agencies'), eb('key', '=', 0)]),
+        ...(agencyIds.length ? [eb.and([eb('scope', '=', 'applications'), eb('key', 'in', [...agencyIds])])] : []),
+      ]),
+    )
+    .executeTakeFirstOrThrow();
+  return Number(r.v);
+}
+
+/** Values keyed by string, each valid for the version it was stored with; least recently used dropped first. */
+export class VersionedCache<V> {
+  readonly #entries = new Map<string, { version: number | string; value: V }>();
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly capacity: number) {}
+
+  get(key: string, version: number | string): V | undefined {
+    const e = this.#entries.get(key);
+    if (!e || e.version !== version) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    this.#entries.delete(key);
+    this.#entries.set(key, e);
+    return e.value;
+  }
+
+  set(key: string, version: number | string, value: V): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, { version, value });
+    if (this.#entries.size > this.capacity) this.#entries.delete(this.#entries.keys().next().value!);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}
