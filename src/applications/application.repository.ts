@@ -4,6 +4,10 @@
  * same on SQLite and PostgreSQL.
  */
 import { expressionBuilder, sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { AttachmentRow } from '../attachments/attachment.service.js';
+import { compiledOnce } from '../db/compiled.js';
+import type { Dialect } from '../db/database.js';
 import type { AgencyKind } from '../db/schema.js';
 import type {
   ApplicationRow,
@@ -49,8 +53,91 @@ export function findApplication(db: Q, id: number): Promise<ApplicationRow | und
   return db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function findApplicationByTrackingNumber(db: Q, trackingNumber: string): Promise<ApplicationRow | undefined> {
-  return db.selectFrom('applications').selectAll().where('tracking_number', '=', trackingNumber).executeTakeFirst();
+/** The application with this tracking number and its agency's name. */
+export function findApplicationByTrackingNumber(db: Q, trackingNumber: string): Promise<(ApplicationRow & { agency_name: string }) | undefined> {
+  return db
+    .selectFrom('applications')
+    .innerJoin('agencies', 'agencies.id', 'applications.agency_id')
+    .selectAll('applications')
+    .select('agencies.name as agency_name')
+    .where('applications.tracking_number', '=', trackingNumber)
+    .executeTakeFirst();
+}
+
+/** What the public tracking page shows, read in one query: the case, its agency's name, its log and the attachments marked for the applicant. */
+export interface TrackingBundle {
+  app: ApplicationRow & { agency_name: string };
+  events: AppEvent[];
+  files: AttachmentRow[];
+}
+
+/**
+ * The tracking page's data. On PostgreSQL every statement is a network round trip, so it is ONE
+ * statement there (the log and the applicant's files as JSON arrays in subqueries), compiled once
+ * (compiledOnce); on SQLite a statement is a function call and three small indexed queries cost
+ * less than building and parsing JSON (measured with bench/web.bench.ts). The caller verifies the
+ * 查询码 before using any of it.
+ */
+const pgTrackingBundle = compiledOnce(
+  (db: Kysely<Database>, trackingNumber: string) =>
+    db
+      .selectFrom('applications')
+      .innerJoin('agencies', 'agencies.id', 'applications.agency_id')
+      .selectAll('applications')
+      .select('agencies.name as agency_name')
+      .select((eb) => [
+        jsonArrayFrom(
+          eb
+            .selectFrom('application_events as e')
+            .select(['e.id', 'e.type', 'e.date', 'e.at', 'e.user_id', 'e.data', 'e.note'])
+            .whereRef('e.application_id', '=', 'applications.id')
+            .orderBy('e.id'),
+        ).as('events_json'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('attachments as f')
+            .select(['f.id', 'f.application_id', 'f.kind', 'f.filename', 'f.media_type', 'f.size', 'f.for_applicant', 'f.created_at'])
+            .whereRef('f.application_id', '=', 'applications.id')
+            .where('f.for_applicant', '=', 1)
+            .orderBy('f.id'),
+        ).as('files_json'),
+      ])
+      .where('applications.tracking_number', '=', trackingNumber),
+  ['\u0000tracking-number'] as const,
+);
+
+const applicantFiles = (db: Q, applicationId: number): Promise<AttachmentRow[]> =>
+  db
+    .selectFrom('attachments')
+    .select(['id', 'application_id', 'kind', 'filename', 'media_type', 'size', 'for_applicant', 'created_at'])
+    .where('application_id', '=', applicationId)
+    .where('for_applicant', '=', 1)
+    .orderBy('id')
+    .execute();
+
+export async function findTrackingBundle(db: Kysely<Database>, dialect: Dialect, trackingNumber: string): Promise<TrackingBundle | undefined> {
+  if (dialect === 'sqlite') {
+    const app = await findApplicationByTrackingNumber(db, trackingNumber);
+    if (!app) return undefined;
+    const [events, files] = await Promise.all([listEvents(db, app.id), applicantFiles(db, app.id)]);
+    return { app, events: events.map((e) => e.event), files };
+  }
+  const [row] = await pgTrackingBundle(db, trackingNumber);
+  if (!row) return undefined;
+  const { events_json, files_json, ...app } = row;
+  const events = (events_json as Array<{ id: number; type: string; date: string; at: string; user_id: number | null; data: string | null; note: string | null }>).map(
+    (r) =>
+      ({
+        id: r.id,
+        type: r.type as EventType,
+        date: r.date,
+        at: r.at,
+        userId: r.user_id,
+        note: r.note,
+        data: (r.data ? JSON.parse(r.data) : {}) as EventData[EventType],
+      }) as AppEvent,
+  );
+  return { app, events, files: files_json as AttachmentRow[] };
 }
 
 /**

@@ -17,6 +17,7 @@
  * through the operation's schema (parsed types: application.schema.ts). Dates are ISO dates in
  * China (UTC+8). Results carry no personal data; outputs for people go through the presenter.
  */
+import { presentAttachment, type AttachmentView } from '../attachments/attachment.service.js';
 import type { Transaction } from 'kysely';
 import { formatIsoDate } from '../calendar/date.js';
 import { APPLICATION_AGENCY_KINDS } from '../agencies/agency.repository.js';
@@ -773,7 +774,7 @@ const DUMMY_HASH = hashTrackingSecret('0-0000-000000', 'XXXXXXXX');
  * The application whose tracking number AND 查询码 match, or null (never saying which was wrong).
  * The same work is done whether or not the number exists (the hash is compared either way).
  */
-async function matchTracking(db: Db, trackingNumber: unknown, secret: unknown): Promise<ApplicationRow | null> {
+async function matchTracking(db: Db, trackingNumber: unknown, secret: unknown): Promise<(ApplicationRow & { agency_name: string }) | null> {
   const r = trackingLookupSchema.safeParse({ trackingNumber, secret });
   const tn = r.success ? normalizeTrackingNumber(r.data.trackingNumber) : null;
   const code = r.success ? normalizeSecret(r.data.secret) : '';
@@ -800,22 +801,31 @@ export async function findByTracking(db: Db, deps: ServiceDeps, trackingNumber: 
 }
 
 /**
- * findByTracking with the application's id, for the tracking page's own server-side use (the
- * attachments marked for the applicant): the id is never shown.
+ * findByTracking with the application's id (for the tracking page's own server-side use; the id
+ * is never shown) and the attachments marked for the applicant: one query in all
+ * (repo.findTrackingBundle), the 查询码 checked before anything is used.
  */
 export async function lookUpTracking(
   db: Db,
   deps: ServiceDeps,
   trackingNumber: unknown,
   secret: unknown,
-): Promise<{ applicationId: number; view: PublicApplicationView } | null> {
-  const app = await matchTracking(db, trackingNumber, secret);
-  if (!app) return null;
-  const [events, agency] = await Promise.all([repo.listEvents(db.kysely, app.id), repo.findAgency(db.kysely, app.agency_id)]);
+): Promise<{ applicationId: number; view: PublicApplicationView; attachments: AttachmentView[] } | null> {
+  const r = trackingLookupSchema.safeParse({ trackingNumber, secret });
+  const tn = r.success ? normalizeTrackingNumber(r.data.trackingNumber) : null;
+  const code = r.success ? normalizeSecret(r.data.secret) : '';
+  const bundle = tn ? await repo.findTrackingBundle(db.kysely, db.dialect, tn) : undefined;
+  // The same work whether or not the number exists (the hash is compared either way).
+  const ok = verifyTrackingSecret(tn ?? '0-0000-000000', code, bundle?.app.tracking_secret_hash ?? DUMMY_HASH);
+  if (!bundle || !ok) return null;
+  const { app, events } = bundle;
   const { today } = clockOf(deps);
-  const parsed = events.map((e) => e.event);
-  const clocks = deriveClocks(app.state, parsed, { calendar: deps.calendar, today, forPublic: true, ...(deps.feePaymentDays !== undefined ? { feePaymentDays: deps.feePaymentDays } : {}) });
-  return { applicationId: app.id, view: presentPublic({ app, agencyName: agency?.name ?? '', events: parsed, clocks }) };
+  const clocks = deriveClocks(app.state, events, { calendar: deps.calendar, today, forPublic: true, ...(deps.feePaymentDays !== undefined ? { feePaymentDays: deps.feePaymentDays } : {}) });
+  return {
+    applicationId: app.id,
+    view: presentPublic({ app, agencyName: app.agency_name, events, clocks }),
+    attachments: bundle.files.map(presentAttachment),
+  };
 }
 
 /**
@@ -832,13 +842,9 @@ export async function findForApplicantLetters(
 ): Promise<{ view: StaffApplicationView; events: AppEvent[] } | null> {
   const app = await matchTracking(db, trackingNumber, secret);
   if (!app) return null;
-  const [events, reviewCases, agency] = await Promise.all([
-    repo.listEvents(db.kysely, app.id),
-    repo.listReviewCases(db.kysely, app.id),
-    repo.findAgency(db.kysely, app.agency_id),
-  ]);
+  const [events, reviewCases] = await Promise.all([repo.listEvents(db.kysely, app.id), repo.listReviewCases(db.kysely, app.id)]);
   const { today } = clockOf(deps);
   const parsed = events.map((e) => e.event);
   const clocks = derive(deps, app.state, parsed, today);
-  return { view: presentStaff({ app, agencyName: agency?.name ?? '', events, reviewCases, clocks, actions: [], today }), events: parsed };
+  return { view: presentStaff({ app, agencyName: app.agency_name, events, reviewCases, clocks, actions: [], today }), events: parsed };
 }

@@ -93,16 +93,19 @@ export async function addAttachment(
     });
     return r;
   });
-  return present(row);
+  return presentAttachment(row);
 }
 
 type Row = Awaited<ReturnType<typeof rowsOf>>[number];
+
+/** The columns presentAttachment needs (a row of attachments, or the same fields read elsewhere). */
+export type AttachmentRow = Pick<Row, 'id' | 'application_id' | 'kind' | 'filename' | 'media_type' | 'size' | 'for_applicant' | 'created_at'>;
 
 function rowsOf(db: Db, applicationId: number) {
   return db.kysely.selectFrom('attachments').selectAll().where('application_id', '=', applicationId).orderBy('id').execute();
 }
 
-function present(r: Row): AttachmentView {
+export function presentAttachment(r: AttachmentRow): AttachmentView {
   return {
     id: r.id,
     applicationId: r.application_id,
@@ -119,12 +122,7 @@ function present(r: Row): AttachmentView {
 export async function listAttachments(db: Db, actor: Actor, applicationId: number): Promise<AttachmentView[]> {
   const agencyId = await caseAgency(db, applicationId);
   if (agencyId === null || !can(actor, 'read', agencyId)) throw new NotFoundError('未找到该申请');
-  return (await rowsOf(db, applicationId)).map(present);
-}
-
-/** Attachments the applicant may download (call only after the tracking number and 查询码 matched). */
-export async function listApplicantAttachments(db: Db, applicationId: number): Promise<AttachmentView[]> {
-  return (await rowsOf(db, applicationId)).filter((r) => r.for_applicant === 1).map(present);
+  return (await rowsOf(db, applicationId)).map(presentAttachment);
 }
 
 /** Where a download comes from, for the audit log. */
@@ -152,7 +150,7 @@ export async function openAttachmentForStaff(db: Db, store: FileStore, actor: Ac
   if (!r || agencyId === null || !can(actor, 'read', agencyId)) throw new NotFoundError('未找到该附件');
   const stream = await store.open(r.sha256);
   await auditDownload(db, r, agencyId, actor.userId, ctx);
-  return { view: present(r), stream };
+  return { view: presentAttachment(r), stream };
 }
 
 /** An attachment of the case marked for the applicant (call only after the tracking number and 查询码 matched). */
@@ -167,5 +165,5 @@ export async function openAttachmentForApplicant(db: Db, store: FileStore, appli
   if (!r) throw new NotFoundError('未找到该附件');
   const stream = await store.open(r.sha256);
   await auditDownload(db, r, await caseAgency(db, applicationId), null, ctx);
-  return { view: present(r), stream };
+  return { view: presentAttachment(r), stream };
 }

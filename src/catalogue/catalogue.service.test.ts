@@ -7,7 +7,7 @@ import type { Db } from '../db/database.js';
 import type { AgencyKind, Role } from '../db/schema.js';
 import { calendar } from '../../test/support/application-fixtures.js';
 import { openTestDb } from '../../test/support/db.js';
-import { createDraft, discard, publicationDue, review, revise, submit, updateDraft, withdraw, type CatalogueDeps } from './catalogue.service.js';
+import { createDraft, discard, getItemForStaff, listForStaff, publicationDue, review, revise, submit, updateDraft, withdraw, type CatalogueDeps } from './catalogue.service.js';
 import { parseIndexPattern, formatIndexNumber } from './index-number.js';
 import { findPublicItem, publicFiles, publicHistory, publicItems } from './visibility.js';
 
@@ -390,6 +390,58 @@ describe('catalogue: draft, review, publish', () => {
     const g = await createDraft(db, deps, govClerk, fields(w.gov, { category: 'art20.2', subject: '综合政务' }));
     await assert.rejects(submit(db, deps, govClerk, g.itemId, { version: g.version }), /没有上级机关/);
     await db.kysely.updateTable('agencies').set({ review_chain: null }).where('id', '=', w.gov).execute();
+  });
+});
+
+describe('catalogue: what staff see', () => {
+  let db: Db;
+  let w: World;
+  const deps: CatalogueDeps = { calendar, now: () => new Date('2026-03-03T10:00:00+08:00') };
+
+  before(async () => {
+    db = await openTestDb();
+    w = await world(db);
+  });
+  after(() => db.close());
+
+  test('"to review" lists exactly what each person can decide now; the item page says what they may do', async () => {
+    const d = await createDraft(db, deps, w.villageClerk, fields(w.village, { title: '待审核的村务公开' }));
+    const titles = async (a: Actor, filter: string) => (await listForStaff(db, deps, a, { filter })).items.map((i) => i.title);
+    assert.deepEqual(await titles(w.townReviewer, 'to_review'), []);
+    assert.deepEqual(await titles(w.villageClerk, 'open'), ['待审核的村务公开']);
+    const page0 = await getItemForStaff(db, deps, w.villageClerk, d.itemId);
+    assert.deepEqual(page0.can, { edit: true, submit: true, review: false, revise: false, discard: true, withdraw: false });
+    assert.equal(page0.remainingWorkingDays, 19);
+    const s = await submit(db, deps, w.villageClerk, d.itemId, { version: d.version });
+    assert.deepEqual(await titles(w.townReviewer, 'to_review'), ['待审核的村务公开']);
+    assert.deepEqual(await titles(w.townHead, 'to_review'), []);
+    assert.deepEqual(await titles(w.deptReviewer, 'to_review'), []);
+    assert.deepEqual(await titles(w.deptReviewer, 'all'), [], "another agency's items stay hidden");
+    assert.equal((await getItemForStaff(db, deps, w.townReviewer, d.itemId)).can.review, true);
+    assert.equal((await getItemForStaff(db, deps, w.villageClerk, d.itemId)).can.review, false);
+    await assert.rejects(getItemForStaff(db, deps, w.deptClerk, d.itemId), /未找到该信息/);
+    await review(db, deps, w.townReviewer, d.itemId, { version: s.version, conclusion: 'approved', basis: '同意公开' });
+    assert.deepEqual(await titles(w.townReviewer, 'to_review'), []);
+    assert.deepEqual(await titles(w.townHead, 'to_review'), ['待审核的村务公开']);
+    const page = await getItemForStaff(db, deps, w.townHead, d.itemId);
+    assert.equal(page.versions[0]!.reviews.length, 1);
+    assert.equal(page.versions[0]!.reviews[0]!.reviewer, '镇审核人');
+    assert.deepEqual(
+      page.versions[0]!.chainLevels.map((l) => l.label),
+      ['乡镇（街道）审核', '乡镇（街道）负责人审批'],
+    );
+  });
+
+  test('"late": unpublished past the 20 working days, or published after them', async () => {
+    await createDraft(db, deps, w.deptClerk, fields(w.dept, { category: 'art20.2', subject: '综合政务', title: '早已形成未发布', formedOn: '2026-01-05' }));
+    await createDraft(db, deps, w.deptClerk, fields(w.dept, { category: 'art20.2', subject: '综合政务', title: '刚形成', formedOn: '2026-03-02' }));
+    const late = await listForStaff(db, deps, w.deptClerk, { filter: 'late' });
+    assert.deepEqual(
+      late.items.map((i) => [i.title, i.late]),
+      [['早已形成未发布', true]],
+    );
+    await assert.rejects(listForStaff(db, deps, w.deptClerk, { filter: 'everything' }), /范围「everything」无效/);
+    await assert.rejects(listForStaff(db, deps, w.deptClerk, { limit: 100000 }), /每页条数/);
   });
 });
 

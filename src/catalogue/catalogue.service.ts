@@ -17,8 +17,8 @@
  *   mistyped words must be confirmed.
  * Every change checks the item's version (optimistic concurrency) and writes the audit log.
  */
-import type { Kysely, Transaction } from 'kysely';
-import { assertCan, can, ForbiddenError, holds, type Actor } from '../accounts/policy.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { agenciesWhere, assertCan, can, ForbiddenError, holds, type Actor } from '../accounts/policy.js';
 import { chinaDate } from '../applications/application.service.js';
 import { audit } from '../audit/audit.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
@@ -28,7 +28,7 @@ import type { AgencyKind, CatalogueVersionState, Database } from '../db/schema.j
 import { ConflictError, NotFoundError, StateError } from '../errors.js';
 import { parseInput, ValidationError } from '../validation.js';
 import { categoriesFor, lawCategory } from './categories.js';
-import { draftSchema, reviewSchema, submitSchema, updateSchema, versionOnlySchema, withdrawSchema, type UpdateInput } from './catalogue.schema.js';
+import { draftSchema, reviewSchema, staffListSchema, submitSchema, updateSchema, versionOnlySchema, withdrawSchema, type UpdateInput } from './catalogue.schema.js';
 import { allocateIndexNumber } from './index-number.js';
 import { storedChain, type ReviewLevel } from './review-chain.js';
 import { findWords, listWords, type WordFinding } from './sensitive.js';
@@ -464,4 +464,193 @@ export async function withdraw(db: Db, deps: CatalogueDeps, actor: Actor, itemId
     await audit(trx, { userId: actor.userId, agencyId: item.agency_id, action: 'catalogue.withdrawn', subjectType: 'catalogue_item', subjectId: item.id, details: { reason: v.reason } });
     return { itemId: item.id, versionId: item.published_version_id, version: item.version, state: 'published' as const };
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading, for staff
+
+export interface StaffItemView {
+  item: {
+    id: number;
+    agencyId: number;
+    agencyName: string;
+    indexNumber: string | null;
+    publishedVersionId: number | null;
+    firstPublishedOn: string | null;
+    withdrawnAt: string | null;
+    withdrawnReason: string | null;
+    version: number;
+  };
+  /** Every version, newest first, with its review steps (oldest first). */
+  versions: Array<
+    Awaited<ReturnType<typeof versionRows>>[number] & {
+      reviews: Array<{ round: number; level: number; levelLabel: string; reviewer: string; at: string; conclusion: string; basis: string; comment: string | null }>;
+      files: Array<{ id: number; filename: string; mediaType: string; size: number }>;
+      chainLevels: ReviewLevel[];
+    }
+  >;
+  /** What the actor may do now. */
+  can: { edit: boolean; submit: boolean; review: boolean; revise: boolean; discard: boolean; withdraw: boolean };
+  /** The open version's publication clock: working days left (negative: late), or null. */
+  remainingWorkingDays: number | null;
+}
+
+function versionRows(db: Q, itemId: number) {
+  return db.selectFrom('catalogue_versions as v').innerJoin('users as u', 'u.id', 'v.author_id').selectAll('v').select('u.display_name as author').where('v.item_id', '=', itemId).orderBy('v.number', 'desc').execute();
+}
+
+/** The item page of the back office: versions, reviews, files, the clock and the allowed actions. */
+export async function getItemForStaff(db: Db, deps: CatalogueDeps, actor: Actor, itemId: number): Promise<StaffItemView> {
+  if (!Number.isSafeInteger(itemId) || itemId < 1 || itemId > 2_147_483_647) throw new NotFoundError('未找到该信息');
+  const item = await db.kysely
+    .selectFrom('catalogue_items as i')
+    .innerJoin('agencies as a', 'a.id', 'i.agency_id')
+    .select(['i.id', 'i.agency_id', 'i.index_number', 'i.published_version_id', 'i.first_published_on', 'i.withdrawn_at', 'i.withdrawn_reason', 'i.version', 'a.name', 'a.kind', 'a.parent_id', 'a.review_chain'])
+    .where('i.id', '=', itemId)
+    .executeTakeFirst();
+  if (!item || !canSee(actor, item)) throw new NotFoundError('未找到该信息');
+  const versions = await versionRows(db.kysely, itemId);
+  const ids = versions.map((v) => v.id);
+  const [reviews, files] = await Promise.all([
+    db.kysely
+      .selectFrom('catalogue_reviews as r')
+      .innerJoin('users as u', 'u.id', 'r.reviewer_id')
+      .select(['r.version_id', 'r.round', 'r.level', 'r.level_label', 'u.display_name', 'r.at', 'r.conclusion', 'r.basis', 'r.comment'])
+      .where('r.version_id', 'in', ids)
+      .orderBy('r.id')
+      .execute(),
+    db.kysely.selectFrom('catalogue_files').select(['id', 'version_id', 'filename', 'media_type', 'size']).where('version_id', 'in', ids).orderBy('id').execute(),
+  ]);
+  const open = versions.find((v) => OPEN_VERSION_STATES.includes(v.state));
+  const handles = can(actor, 'handle', item.agency_id);
+  const chain = storedChain(item.review_chain, item.kind);
+  const last = chain[chain.length - 1]!;
+  const decider = levelAgency(last, { id: item.agency_id, parent_id: item.parent_id });
+  const { today } = clock(deps);
+  let remaining: number | null = null;
+  if (open) {
+    const t = parseIsoDate(today);
+    const due = parseIsoDate(open.due_on);
+    remaining = due >= t ? deps.calendar.workingDaysBetween(t, due, { beyond: 'weekdays' }) : -deps.calendar.workingDaysBetween(due, t, { beyond: 'weekdays' });
+  }
+  const inReview = open?.state === 'in_review';
+  return {
+    item: {
+      id: item.id,
+      agencyId: item.agency_id,
+      agencyName: item.name,
+      indexNumber: item.index_number,
+      publishedVersionId: item.published_version_id,
+      firstPublishedOn: item.first_published_on,
+      withdrawnAt: item.withdrawn_at,
+      withdrawnReason: item.withdrawn_reason,
+      version: item.version,
+    },
+    versions: versions.map((v) => ({
+      ...v,
+      chainLevels: storedChain(v.chain ?? item.review_chain, item.kind),
+      reviews: reviews
+        .filter((r) => r.version_id === v.id)
+        .map((r) => ({ round: r.round, level: r.level, levelLabel: r.level_label, reviewer: r.display_name, at: r.at, conclusion: r.conclusion, basis: r.basis, comment: r.comment })),
+      files: files.filter((f) => f.version_id === v.id).map((f) => ({ id: f.id, filename: f.filename, mediaType: f.media_type, size: f.size })),
+    })),
+    can: {
+      edit: handles && !!open && !inReview,
+      submit: handles && !!open && !inReview,
+      review: !!open && inReview && open.review_agency_id !== null && open.review_role !== null && holds(actor, open.review_role, open.review_agency_id) && open.author_id !== actor.userId,
+      revise: handles && !open && item.published_version_id !== null,
+      discard: handles && !!open && !inReview,
+      withdraw: item.published_version_id !== null && item.withdrawn_at === null && decider !== null && holds(actor, last.role, decider),
+    },
+    remainingWorkingDays: remaining,
+  };
+}
+
+export interface StaffListItem {
+  id: number;
+  agencyName: string;
+  indexNumber: string | null;
+  title: string;
+  versionNumber: number;
+  state: CatalogueVersionState;
+  reviewLevel: number;
+  formedOn: string;
+  dueOn: string;
+  publishedOn: string | null;
+  late: boolean;
+  withdrawn: boolean;
+}
+
+/**
+ * The back office list: each item with its latest version (the open one, else the published
+ * one), filtered. 'to_review' lists what the actor can decide now; 'late' what is or was
+ * published after its 20 working days, and what is still unpublished past them.
+ */
+export async function listForStaff(db: Db, deps: CatalogueDeps, actor: Actor, input: unknown): Promise<{ items: StaffListItem[]; total: number; totalCapped: boolean; limit: number; offset: number }> {
+  const v = parseInput(staffListSchema, input);
+  const filter = v.filter ?? 'open';
+  const limit = v.limit ?? 50;
+  const offset = v.offset ?? 0;
+  const { today } = clock(deps);
+  const readable = agenciesWhere(actor, 'read');
+  // Reviewers and heads also see the items of the agencies below them that they review.
+  const reviewing = [...actor.access.entries()].filter(([, roles]) => roles.has('reviewer') || roles.has('head')).map(([id]) => id);
+  const pairs = [...actor.access.entries()].flatMap(([agencyId, roles]) => [...roles].filter((r): r is 'reviewer' | 'head' => r === 'reviewer' || r === 'head').map((role) => [agencyId, role] as const));
+  let q = db.kysely
+    .selectFrom('catalogue_versions as v')
+    .innerJoin('catalogue_items as i', 'i.id', 'v.item_id')
+    .innerJoin('agencies as a', 'a.id', 'i.agency_id')
+    .where((eb) => {
+      const visible = [];
+      if (readable.length) visible.push(eb('i.agency_id', 'in', readable));
+      if (reviewing.length) visible.push(eb('a.parent_id', 'in', reviewing));
+      return visible.length ? eb.or(visible) : eb.val(false);
+    })
+    // The latest version: the open one if any, else the published one.
+    .where((eb) =>
+      eb.or([
+        eb('v.state', 'in', [...OPEN_VERSION_STATES]),
+        eb.and([eb('v.id', '=', eb.ref('i.published_version_id')), eb.not(eb.exists(eb.selectFrom('catalogue_versions as o').select('o.id').where('o.item_id', '=', eb.ref('i.id')).where('o.state', 'in', [...OPEN_VERSION_STATES])))]),
+      ]),
+    );
+  if (filter === 'open') q = q.where('v.state', 'in', [...OPEN_VERSION_STATES]);
+  else if (filter === 'published') q = q.where('v.state', '=', 'published');
+  else if (filter === 'to_review') {
+    q = q.where('v.state', '=', 'in_review').where('v.author_id', '!=', actor.userId);
+    q = pairs.length ? q.where((eb) => eb.or(pairs.map(([agencyId, role]) => eb.and([eb('v.review_agency_id', '=', agencyId), eb('v.review_role', '=', role)])))) : q.where(sql<boolean>`1 = 0`);
+  } else if (filter === 'late') {
+    q = q.where((eb) => eb.or([eb('v.published_late', '=', 1), eb.and([eb('v.state', 'in', [...OPEN_VERSION_STATES]), eb('v.due_on', '<', today)])]));
+  }
+  if (v.q) {
+    const like = `%${v.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([eb('v.title', 'like', like), eb('i.index_number', 'like', like), eb('v.doc_number', 'like', like)]));
+  }
+  const count = await q.select('v.id').limit(1001).execute();
+  const rows = await q
+    .select(['i.id', 'a.name', 'i.index_number', 'v.title', 'v.number', 'v.state', 'v.review_level', 'v.formed_on', 'v.due_on', 'v.published_on', 'v.published_late', 'i.withdrawn_at'])
+    .orderBy('v.due_on')
+    .orderBy('i.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return {
+    total: Math.min(count.length, 1000),
+    totalCapped: count.length > 1000,
+    limit,
+    offset,
+    items: rows.map((r) => ({
+      id: r.id,
+      agencyName: r.name,
+      indexNumber: r.index_number,
+      title: r.title,
+      versionNumber: r.number,
+      state: r.state,
+      reviewLevel: r.review_level,
+      formedOn: r.formed_on,
+      dueOn: r.due_on,
+      publishedOn: r.published_on,
+      late: r.published_late === 1 || (OPEN_VERSION_STATES.includes(r.state) && r.due_on < today),
+      withdrawn: r.withdrawn_at !== null,
+    })),
+  };
 }

@@ -24,7 +24,7 @@ import { z } from 'zod';
 import type { PublicApplicationView } from '../../applications/application.presenter.js';
 import { onlineApplicationSchema, trackingLookupSchema } from '../../applications/application.schema.js';
 import { lookUpTracking, submitOnline } from '../../applications/application.service.js';
-import { listApplicantAttachments, type AttachmentView } from '../../attachments/attachment.service.js';
+import type { AttachmentView } from '../../attachments/attachment.service.js';
 import { LIMITS as RATE_LIMITS } from '../../security/rate-limit.js';
 import { id, optionalInt } from '../../validation.js';
 import { ApiError, defineEndpoint } from '../api.js';
@@ -177,7 +177,7 @@ export function registerPublicApi(app: FastifyInstance): void {
         reply.code(404);
         return { error: TRACK_NOT_FOUND };
       }
-      return publicCaseOut(found.view, await listApplicantAttachments(db, found.applicationId));
+      return publicCaseOut(found.view, found.attachments);
     },
   });
 

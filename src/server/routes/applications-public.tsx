@@ -31,7 +31,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { lookUpTracking, submitOnlineForm } from '../../applications/application.service.js';
 import { AlreadySubmittedError, formTokenUsed, isFormToken, newFormToken, RECEIPT_TTL_MS, takeReceipt } from '../../applications/online-submissions.js';
 import { normalizeSecret } from '../../applications/tracking.js';
-import { listApplicantAttachments } from '../../attachments/attachment.service.js';
 import { LIMITS as RATE_LIMITS } from '../../security/rate-limit.js';
 import { ValidationError } from '../../validation.js';
 import { cookieOptions, sendPage } from '../app.js';
@@ -127,11 +126,10 @@ export function register(app: FastifyInstance): void {
     if (Object.keys(errors).length) return again(errors, 422);
     const limited = await rateLimit(req, reply, RATE_LIMITS.track);
     if (limited) return again({ _form: limited }, 429);
+    // The applicant's attachments are read only once the pair matched (the id stays on the server).
     const found = await lookUpTracking(db, deps, values.trackingNumber, values.secret);
     if (!found) return again({ _form: TRACK_NOT_FOUND }, 404);
-    const { view } = found;
-    // Only after the pair matched: the id stays on the server.
-    const attachments = await listApplicantAttachments(db, found.applicationId);
+    const { view, attachments } = found;
     const downloads = { csrfToken: req.csrfToken, trackingNumber: view.trackingNumber, secret: normalizeSecret(values.secret ?? ''), attachments };
     return sendPage(reply, <CaseView view={view} downloads={downloads} />);
   });
