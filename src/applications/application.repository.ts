@@ -53,15 +53,18 @@ export function findApplication(db: Q, id: number): Promise<ApplicationRow | und
   return db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The application with this tracking number and its agency's name. */
-export function findApplicationByTrackingNumber(db: Q, trackingNumber: string): Promise<(ApplicationRow & { agency_name: string }) | undefined> {
-  return db
+/**
+ * The application with this tracking number and its agency's name. (The name comes from a scalar
+ * subquery: better-sqlite3 reads `applications.*` of a join several times slower than of one table.)
+ */
+export async function findApplicationByTrackingNumber(db: Q, trackingNumber: string): Promise<(ApplicationRow & { agency_name: string }) | undefined> {
+  const r = await db
     .selectFrom('applications')
-    .innerJoin('agencies', 'agencies.id', 'applications.agency_id')
     .selectAll('applications')
-    .select('agencies.name as agency_name')
+    .select((eb) => eb.selectFrom('agencies').select('agencies.name').whereRef('agencies.id', '=', 'applications.agency_id').as('agency_name'))
     .where('applications.tracking_number', '=', trackingNumber)
     .executeTakeFirst();
+  return r ? { ...r, agency_name: r.agency_name ?? '' } : undefined;
 }
 
 /** What the public tracking page shows, read in one query: the case, its agency's name, its log and the attachments marked for the applicant. */
