@@ -109,38 +109,67 @@ const pgTrackingBundle = compiledOnce(
   ['\u0000tracking-number'] as const,
 );
 
-const applicantFiles = (db: Q, applicationId: number): Promise<AttachmentRow[]> =>
-  db
-    .selectFrom('attachments')
-    .select(['id', 'application_id', 'kind', 'filename', 'media_type', 'size', 'for_applicant', 'created_at'])
-    .where('application_id', '=', applicationId)
-    .where('for_applicant', '=', 1)
-    .orderBy('id')
-    .execute();
+/** An event row of the log as read by the tracking queries. */
+interface EventRow {
+  id: number;
+  type: string;
+  date: string;
+  at: string;
+  user_id: number | null;
+  data: string | null;
+  note: string | null;
+}
+
+const toEvent = (r: EventRow): AppEvent =>
+  ({
+    id: r.id,
+    type: r.type as EventType,
+    date: r.date,
+    at: r.at,
+    userId: r.user_id,
+    note: r.note,
+    data: (r.data ? JSON.parse(r.data) : {}) as EventData[EventType],
+  }) as AppEvent;
+
+/** A number no id ever is: marks where compiledOnce puts the id. */
+const ID_SENTINEL = -987_654_321;
+
+const sqliteTrackingApp = compiledOnce(
+  (db: Kysely<Database>, trackingNumber: string) =>
+    db
+      .selectFrom('applications')
+      .selectAll('applications')
+      .select((eb) => eb.selectFrom('agencies').select('agencies.name').whereRef('agencies.id', '=', 'applications.agency_id').as('agency_name'))
+      .where('applications.tracking_number', '=', trackingNumber),
+  ['\u0000tracking-number'] as const,
+);
+const sqliteTrackingEvents = compiledOnce(
+  (db: Kysely<Database>, applicationId: number) =>
+    db.selectFrom('application_events').select(['id', 'type', 'date', 'at', 'user_id', 'data', 'note']).where('application_id', '=', applicationId).orderBy('id'),
+  [ID_SENTINEL] as const,
+);
+const sqliteTrackingFiles = compiledOnce(
+  (db: Kysely<Database>, applicationId: number) =>
+    db
+      .selectFrom('attachments')
+      .select(['id', 'application_id', 'kind', 'filename', 'media_type', 'size', 'for_applicant', 'created_at'])
+      .where('application_id', '=', applicationId)
+      .where('for_applicant', '=', 1)
+      .orderBy('id'),
+  [ID_SENTINEL] as const,
+);
 
 export async function findTrackingBundle(db: Kysely<Database>, dialect: Dialect, trackingNumber: string): Promise<TrackingBundle | undefined> {
   if (dialect === 'sqlite') {
-    const app = await findApplicationByTrackingNumber(db, trackingNumber);
+    const [app] = await sqliteTrackingApp(db, trackingNumber);
     if (!app) return undefined;
-    const [events, files] = await Promise.all([listEvents(db, app.id), applicantFiles(db, app.id)]);
-    return { app, events: events.map((e) => e.event), files };
+    const [events, files] = await Promise.all([sqliteTrackingEvents(db, app.id), sqliteTrackingFiles(db, app.id)]);
+    return { app: { ...app, agency_name: app.agency_name ?? '' }, events: events.map(toEvent), files };
   }
   const [row] = await pgTrackingBundle(db, trackingNumber);
   if (!row) return undefined;
   const { events_json, files_json, ...app } = row;
-  const events = (events_json as Array<{ id: number; type: string; date: string; at: string; user_id: number | null; data: string | null; note: string | null }>).map(
-    (r) =>
-      ({
-        id: r.id,
-        type: r.type as EventType,
-        date: r.date,
-        at: r.at,
-        userId: r.user_id,
-        note: r.note,
-        data: (r.data ? JSON.parse(r.data) : {}) as EventData[EventType],
-      }) as AppEvent,
-  );
-  return { app, events, files: files_json as AttachmentRow[] };
+  return { app, events: (events_json as EventRow[]).map(toEvent), files: files_json as AttachmentRow[] };
 }
 
 /**

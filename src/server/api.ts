@@ -32,6 +32,13 @@ export interface Endpoint<B extends z.ZodType | undefined, Q extends z.ZodType |
    * the handler sends it and returns the reply.
    */
   file?: { mediaType: string; description: string };
+  /**
+   * A file upload: the body is multipart/form-data with these string fields (before the file)
+   * and one file part named `file`; the handler reads it (no JSON body is parsed).
+   */
+  upload?: { fields: Record<string, string>; description: string };
+  /** A larger body than the app's default (long texts), in bytes. */
+  bodyLimit?: number;
   handler: (ctx: {
     req: FastifyRequest;
     reply: FastifyReply;
@@ -63,6 +70,7 @@ export function defineEndpoint<B extends z.ZodType | undefined = undefined, Q ex
   app.route({
     method: ep.method,
     url: API_PREFIX + ep.path,
+    ...(ep.bodyLimit ? { bodyLimit: ep.bodyLimit } : {}),
     handler: async (req, reply) => {
       if (ep.auth === 'staff' && !req.actor) throw new HttpError(401, '请先登录');
       const parse = <S extends z.ZodType | undefined>(schema: S, value: unknown) => (schema ? parseInput(schema, value) : undefined);
@@ -95,12 +103,33 @@ export function openApiDocument(app: FastifyInstance): unknown {
         ...(ep.query ? queryParameters(json(ep.query)) : []),
       ],
       ...(ep.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(ep.body) } } } } : {}),
+      ...(ep.upload
+        ? {
+            requestBody: {
+              required: true,
+              description: ep.upload.description,
+              content: {
+                'multipart/form-data': {
+                  schema: {
+                    type: 'object',
+                    required: [...Object.keys(ep.upload.fields), 'file'],
+                    properties: {
+                      ...Object.fromEntries(Object.entries(ep.upload.fields).map(([k, d]) => [k, { type: 'string', description: d }])),
+                      file: { type: 'string', format: 'binary' },
+                    },
+                  },
+                },
+              },
+            },
+          }
+        : {}),
       responses: {
         200: ep.file
           ? { description: ep.file.description, content: { [ep.file.mediaType]: { schema: { type: 'string', format: 'binary' } } } }
           : { description: 'OK', content: { 'application/json': { schema: json(ep.response) } } },
         ...(ep.file ? { 404: { description: '未找到（不提示哪一项有误）', content: { 'application/json': { schema: json(ep.response) } } } } : {}),
         422: { description: '提交的数据有误（fields 给出每个字段的问题）', content: { 'application/json': { schema: json(ApiError) } } },
+        ...(ep.upload ? { 413: { description: '文件超过大小限制（GONGKAI_MAX_UPLOAD_MB）', content: { 'application/json': { schema: json(ApiError) } } } } : {}),
         ...(ep.auth === 'staff' ? { 401: { description: '未登录' }, 403: { description: '没有权限' } } : {}),
       },
     };

@@ -25,6 +25,7 @@ import { registerAgencySettingsRoutes } from './routes/agency-settings.js';
 import { registerCoreApi } from './routes/api-core.js';
 import { register as registerApplicationsAdmin } from './routes/applications-admin.js';
 import { register as registerApplicationsPublic } from './routes/applications-public.js';
+import { register as registerCatalogueAdmin } from './routes/catalogue-admin.js';
 import { registerApiDocs } from './api.js';
 
 export interface AppDeps {
@@ -144,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerCoreApi(app);
   registerApplicationsPublic(app);
   registerApplicationsAdmin(app);
+  registerCatalogueAdmin(app);
 
   app.setNotFoundHandler(async (req, reply) => {
     reply.code(404);

@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import { openDatabase, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { DEMO_PASSWORD, DEMO_USERS, isEmpty, seedDemo } from '../demo/seed.js';
+import { seedDemoCatalogue } from '../demo/catalogue.js';
 import { buildApp } from './app.js';
 import { createFileStore } from '../attachments/store.js';
 
@@ -36,6 +37,7 @@ export async function startServer(config: Config, log: (s: string) => void, opts
   let seeded = false;
   if (config.demo && (await isEmpty(db.kysely))) {
     await seedDemo(db.kysely);
+    await seedDemoCatalogue(db, calendar);
     seeded = true;
   }
   const app = await buildApp({

@@ -91,4 +91,12 @@ ul.action-links { list-style:none; padding:0; display:flex; flex-wrap:wrap; gap:
 ul.action-links li { border:1px solid var(--line); border-radius:6px; padding:12px 16px; flex:1 1 16rem; }
 ul.action-links a { font-size:1.15rem; font-weight:bold; display:block; }
 @media (max-width:600px) { dl.meta { grid-template-columns:1fr; gap:0; } dl.meta dd { margin:0 0 8px; } form.stack > button[type=submit] { width:100%; } }
+/* catalogue (back office) */
+ul.files { padding-left:1.2rem; } ul.files li { margin:4px 0; overflow-wrap:anywhere; }
+ul.files button.link { margin-left:8px; color:var(--bad); }
+button.secondary { background:#fff; color:var(--brand); }
+form.card.active { border:2px solid var(--brand); }
+tr.returned th, tr.returned td { background:#fffbe6; }
+table.catalogue-reviews { min-width:48rem; } table.catalogue-reviews td:nth-child(1), table.catalogue-reviews td:nth-child(4), table.catalogue-reviews td:nth-child(5) { white-space:nowrap; }
+form.stack .buttons button { margin-right:8px; }
 `;

@@ -5,6 +5,9 @@ import { agencyNames } from '../../agencies/agency.repository.js';
 import { chinaDate } from '../../applications/application.service.js';
 import { requireActor, sendPage } from '../app.js';
 import { queueCounts, serviceDeps } from '../views/applications/desk.js';
+import { listForStaff } from '../../catalogue/catalogue.service.js';
+import { mayKeepWords } from '../../catalogue/words.js';
+import { catalogueDeps } from '../views/catalogue/desk.js';
 import { Layout } from '../views/layout.js';
 
 export function registerAdminRoutes(app: FastifyInstance): void {
@@ -17,6 +20,10 @@ export function registerAdminRoutes(app: FastifyInstance): void {
     // The application desk: how many open cases, how many overdue (the queue's own counts).
     const deps = serviceDeps(app);
     const desk = agenciesWhere(actor, 'read').length ? await queueCounts(app.deps.db, actor, chinaDate(deps.now?.() ?? new Date())) : null;
+    // The catalogue: what awaits the actor's review, what is unpublished, what is late.
+    const count = async (filter: string) => (await listForStaff(app.deps.db, catalogueDeps(app), actor, { filter, limit: 1 })).total;
+    const catalogue = actor.access.size ? { toReview: await count('to_review'), open: await count('open'), late: await count('late') } : null;
+    const keepsWords = await mayKeepWords(app.deps.db.kysely, actor);
     return sendPage(
       reply,
       <Layout title="工作台" area="admin" user={actor} csrfToken={req.csrfToken}>
@@ -46,6 +53,42 @@ export function registerAdminRoutes(app: FastifyInstance): void {
             </ul>
           </>
         ) : null}
+        {catalogue ? (
+          <>
+            <h2>主动公开</h2>
+            <ul class="action-links">
+              {agenciesWhere(actor, 'review').length || catalogue.toReview ? (
+                <li>
+                  <a href="/admin/catalogue?filter=to_review">待我审核</a>
+                  {catalogue.toReview} 条
+                </li>
+              ) : null}
+              <li>
+                <a href="/admin/catalogue">未发布的信息</a>
+                {catalogue.open} 条
+                {catalogue.late > 0 ? (
+                  <>
+                    ，<strong class="overdue">超过公开时限 {catalogue.late} 条</strong>
+                  </>
+                ) : (
+                  '，无超期'
+                )}
+              </li>
+              {agenciesWhere(actor, 'handle').length ? (
+                <li>
+                  <a href="/admin/catalogue/new">起草新信息</a>
+                  起草、上传附件、提交审核
+                </li>
+              ) : null}
+              {keepsWords ? (
+                <li>
+                  <a href="/admin/catalogue/words">敏感词和易错词</a>
+                  提交审核前的词表检查
+                </li>
+              ) : null}
+            </ul>
+          </>
+        ) : null}
         {administered.length ? (
           <>
             <h2>机关设置</h2>
@@ -54,6 +97,12 @@ export function registerAdminRoutes(app: FastifyInstance): void {
                 <li key={id}>
                   <a href={`/admin/agencies/${id}/letters`}>告知书设置：{names.get(id) ?? `#${id}`}</a>
                   文号前缀、行政复议机关、人民法院
+                </li>
+              ))}
+              {administered.map((id) => (
+                <li key={`c${id}`}>
+                  <a href={`/admin/agencies/${id}/catalogue`}>目录设置：{names.get(id) ?? `#${id}`}</a>
+                  机构代码、审核流程、索引号格式
                 </li>
               ))}
             </ul>

@@ -102,6 +102,9 @@ function SettingsPage(p: {
         <button type="submit">保存</button>
       </form>
       <p>
+        <a href={`/admin/agencies/${p.agency.id}/catalogue`}>主动公开目录设置（机构代码、审核流程、索引号）</a>
+      </p>
+      <p>
         <a href="/admin">返回工作台</a>
       </p>
     </Layout>

@@ -44,6 +44,7 @@ export function Layout({ title, area, user, csrfToken, children }: LayoutProps) 
               ) : user ? (
                 <>
                   <a href="/admin">工作台</a>
+                  <a href="/admin/catalogue">主动公开</a>
                   <a href="/admin/applications">依申请公开</a>
                   <span class="who">{user.displayName}</span>
                   <form method="post" action="/logout" class="inline">
