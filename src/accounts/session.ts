@@ -6,6 +6,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { compiledOnce } from '../db/compiled.js';
 import { globalVersion } from '../db/versions.js';
 
 export const SESSION_COOKIE = 'gk_session';
@@ -55,6 +56,17 @@ export interface LiveSession {
   versions: { accounts: number; agencies: number };
 }
 
+/** Every back-office request runs this: compiled once (and prepared on PostgreSQL). */
+const sessionQuery = compiledOnce(
+  (db: Kysely<Database>, id: string) =>
+    db
+      .selectFrom('sessions')
+      .select(['user_id', 'csrf_token', 'last_seen_at', 'expires_at'])
+      .select([globalVersion('accounts').as('accounts_version'), globalVersion('agencies').as('agencies_version')])
+      .where('id', '=', id),
+  ['\u0000session-id'] as const,
+);
+
 /**
  * The live session for a cookie token, refreshing its idle clock; null (and removed) if expired.
  * One query: the session with the counters that tell whether a cached actor is still current.
@@ -62,12 +74,7 @@ export interface LiveSession {
 export async function loadSession(db: Kysely<Database>, token: string, now = Date.now()): Promise<LiveSession | null> {
   if (!token || token.length > 100) return null;
   const id = sha256(token);
-  const s = await db
-    .selectFrom('sessions')
-    .select(['user_id', 'csrf_token', 'last_seen_at', 'expires_at'])
-    .select([globalVersion('accounts').as('accounts_version'), globalVersion('agencies').as('agencies_version')])
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const [s] = await sessionQuery(db, id);
   if (!s) return null;
   const idle = now - Date.parse(s.last_seen_at) > IDLE_TIMEOUT_MS;
   if (idle || now > Date.parse(s.expires_at)) {

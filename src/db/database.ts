@@ -6,7 +6,8 @@
 import SQLite from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -61,7 +62,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
       await pool.end();
       throw new DatabaseConfigError(`无法连接 PostgreSQL（${redact(url)}）：${(e as Error).message}`);
     }
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparing(pool) }) });
     return { kysely, dialect: 'postgres', location: redact(url), pgSchema: opts.pgSchema ?? 'public', close: () => kysely.destroy() };
   }
   const path = opts.sqlitePath ?? ':memory:';
@@ -108,6 +109,51 @@ export function withStatementCache(sqlite: SQLite.Database, size = STATEMENT_CAC
       }
       return stmt;
     },
+  };
+}
+
+/**
+ * SQL starting with this comment runs as a named prepared statement on PostgreSQL: parsed and
+ * planned once per connection instead of on every execution (for the hot queries compiled once,
+ * src/db/compiled.ts; planning their subqueries costs several times their execution). SQLite
+ * ignores the comment (its statements are always prepared, see withStatementCache).
+ */
+export const PREPARED_MARK = '/* prepared */ ';
+
+/** Bumped when PostgreSQL refuses a cached plan (a column added under a running node): new names re-prepare. */
+let preparedGeneration = 0;
+
+/** The pool as Kysely sees it, with PREPARED_MARK statements sent as named prepared statements. */
+function preparing(pool: pg.Pool): PostgresPool {
+  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const run = async (c: pg.PoolClient, text: string, values: unknown[], retry = true): Promise<pg.QueryResult> => {
+    const name = `gk_${createHash('sha1').update(text).digest('hex').slice(0, 32)}_${preparedGeneration}`;
+    try {
+      return await c.query({ name, text, values });
+    } catch (e) {
+      // 0A000 "cached plan must not change result type": the table changed; prepare afresh.
+      if (retry && (e as { code?: string }).code === '0A000') {
+        preparedGeneration++;
+        return run(c, text, values, false);
+      }
+      throw e;
+    }
+  };
+  return {
+    async connect() {
+      const c = await pool.connect();
+      let w = clients.get(c);
+      if (!w) {
+        w = {
+          query: ((q: unknown, values?: readonly unknown[]) =>
+            typeof q === 'string' && q.startsWith(PREPARED_MARK) ? run(c, q, [...(values ?? [])]) : c.query(q as string, values as unknown[])) as unknown as PostgresPoolClient['query'],
+          release: (destroy?: boolean) => c.release(destroy),
+        };
+        clients.set(c, w);
+      }
+      return w;
+    },
+    end: () => pool.end(),
   };
 }
 
