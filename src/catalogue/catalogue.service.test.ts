@@ -441,6 +441,13 @@ describe('catalogue: what staff see', () => {
       [['早已形成未发布', true]],
     );
     await assert.rejects(listForStaff(db, deps, w.deptClerk, { filter: 'everything' }), /范围「everything」无效/);
+    // % and _ in a search are characters, not wildcards.
+    await createDraft(db, deps, w.deptClerk, fields(w.dept, { category: 'art20.2', subject: '综合政务', title: '完成率100%_统计' }));
+    const search = async (q: string) => (await listForStaff(db, deps, w.deptClerk, { filter: 'all', q })).items.map((i) => i.title);
+    assert.deepEqual(await search('100%_'), ['完成率100%_统计']);
+    assert.deepEqual(await search('%'), ['完成率100%_统计']);
+    assert.deepEqual(await search('_'), ['完成率100%_统计']);
+    assert.deepEqual(await search('\\'), []);
     await assert.rejects(listForStaff(db, deps, w.deptClerk, { limit: 100000 }), /每页条数/);
   });
 });

@@ -623,7 +623,9 @@ export async function listForStaff(db: Db, deps: CatalogueDeps, actor: Actor, in
   }
   if (v.q) {
     const like = `%${v.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([eb('v.title', 'like', like), eb('i.index_number', 'like', like), eb('v.doc_number', 'like', like)]));
+    // ESCAPE: SQLite has no default escape character (PostgreSQL's is the backslash).
+    const contains = (col: 'v.title' | 'i.index_number' | 'v.doc_number') => sql<boolean>`${sql.ref(col)} like ${like} escape '\\'`;
+    q = q.where((eb) => eb.or([contains('v.title'), contains('i.index_number'), contains('v.doc_number')]));
   }
   const count = await q.select('v.id').limit(1001).execute();
   const rows = await q

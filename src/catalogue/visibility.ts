@@ -53,11 +53,11 @@ export async function findPublicItem(db: Q, itemId: number) {
     .executeTakeFirst();
 }
 
-/** The published versions of a public item, newest first (number, date, what changed). */
+/** The published versions of a public item, newest first: number, date and what changed (never an earlier version's text). */
 export async function publicHistory(db: Q, itemId: number) {
   return db
     .selectFrom('catalogue_versions as v')
-    .select(['v.number as number', 'v.published_on as publishedOn', 'v.change_note as changeNote', 'v.title as title'])
+    .select(['v.number as number', 'v.published_on as publishedOn', 'v.change_note as changeNote'])
     .where('v.item_id', '=', itemId)
     .where('v.state', 'in', ['published', 'superseded'])
     .where((eb) => eb.exists(publicItems(db).select('i.id').where('i.id', '=', itemId)))

@@ -416,12 +416,75 @@ export interface SensitiveWordsTable {
   created_by: number | null;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The public column (政府信息公开专栏; migration 2026112811_feedback, src/portal)
+
+export type FeedbackKind = 'rating' | 'complaint';
+
+/** 社会评议: a rating of a catalogue item or a complaint about a column, and the staff's reply. */
+export interface FeedbackTable {
+  id: Id;
+  kind: FeedbackKind;
+  /** The agency that answers: the item's agency (rating) or the column's (complaint). */
+  agency_id: number;
+  /** The item rated (ratings only) and the number of the version the visitor saw. */
+  item_id: number | null;
+  item_version: number | null;
+  /** Ratings: 1 有用, 0 没用. */
+  useful: number | null;
+  /** The comment or the complaint ('' for a rating without comment). */
+  body: string;
+  /** A complainant's name and phone, optional: staff only, never on a public page. */
+  contact_name: string | null;
+  contact_phone: string | null;
+  created_at: string;
+  state: ColumnType<'new' | 'replied', 'new' | 'replied' | undefined, 'new' | 'replied'>;
+  reply: string | null;
+  replied_by: number | null;
+  replied_at: string | null;
+}
+
+/** The published items an agency lists under 政府信息公开制度 in its column. */
+export interface DisclosureRuleItemsTable {
+  agency_id: number;
+  item_id: number;
+  added_at: string;
+  added_by: number | null;
+}
+
 /** Change counters bumped by triggers (migration 2026112807; src/db/versions.ts). */
 export interface DataVersionsTable {
   scope: 'agencies' | 'accounts' | 'applications';
   /** 0 for the global scopes; the agency id for 'applications'. */
   key: number;
   version: number;
+}
+
+/** A document of the search index (src/search/index.ts). */
+export interface SearchDocumentsTable {
+  /** Internal id: sort_key × 2^20 + sequence; the order of results (newest first). */
+  id: number;
+  scope: string;
+  doc_id: number;
+  sort_key: number;
+  /** PostgreSQL: ids of the tokens it is listed under (varints); SQLite: null. */
+  token_ids: Uint8Array | null;
+}
+
+/** PostgreSQL only: the search index's token dictionary. */
+export interface SearchTokensTable {
+  id: Generated<number>;
+  token: string;
+}
+
+/** PostgreSQL only: a block of a posting list (src/search/postings.ts). */
+export interface SearchPostingsTable {
+  scope_id: number;
+  token_id: number;
+  lo: number;
+  hi: number;
+  n: number;
+  data: Uint8Array;
 }
 
 export interface Database {
@@ -447,6 +510,11 @@ export interface Database {
   catalogue_files: CatalogueFilesTable;
   catalogue_serials: CatalogueSerialsTable;
   sensitive_words: SensitiveWordsTable;
+  feedback: FeedbackTable;
+  disclosure_rule_items: DisclosureRuleItemsTable;
+  search_documents: SearchDocumentsTable;
+  search_tokens: SearchTokensTable;
+  search_postings: SearchPostingsTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;

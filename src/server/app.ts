@@ -26,6 +26,7 @@ import { registerCoreApi } from './routes/api-core.js';
 import { register as registerApplicationsAdmin } from './routes/applications-admin.js';
 import { register as registerApplicationsPublic } from './routes/applications-public.js';
 import { register as registerCatalogueAdmin } from './routes/catalogue-admin.js';
+import { register as registerPortalCatalogue } from './routes/portal-catalogue.js';
 import { registerApiDocs } from './api.js';
 
 export interface AppDeps {
@@ -146,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerApplicationsPublic(app);
   registerApplicationsAdmin(app);
   registerCatalogueAdmin(app);
+  registerPortalCatalogue(app);
 
   app.setNotFoundHandler(async (req, reply) => {
     reply.code(404);

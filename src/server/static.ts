@@ -99,4 +99,35 @@ form.card.active { border:2px solid var(--brand); }
 tr.returned th, tr.returned td { background:#fffbe6; }
 table.catalogue-reviews { min-width:48rem; } table.catalogue-reviews td:nth-child(1), table.catalogue-reviews td:nth-child(4), table.catalogue-reviews td:nth-child(5) { white-space:nowrap; }
 form.stack .buttons button { margin-right:8px; }
+/* public column (政府信息公开专栏) */
+header.site nav a { display:inline-block; white-space:nowrap; }
+nav.crumbs ol { list-style:none; padding:0; margin:0 0 8px; display:flex; flex-wrap:wrap; font-size:.875rem; }
+nav.crumbs li + li::before { content:"›"; color:var(--muted); padding:0 6px; }
+nav.column-nav ul { list-style:none; padding:0; margin:8px 0 16px; display:flex; flex-wrap:wrap; gap:4px; border-bottom:2px solid var(--brand); }
+nav.column-nav a { display:block; padding:6px 12px; text-decoration:none; border-radius:4px 4px 0 0; }
+nav.column-nav a[aria-current=page] { background:var(--brand); color:#fff; font-weight:bold; }
+form.search-box { margin:16px 0; } form.search-box label { display:block; font-weight:bold; }
+.search-row { display:flex; gap:8px; max-width:36rem; }
+.search-row input { flex:1; min-width:0; padding:8px; font:inherit; border:1px solid #8c959f; border-radius:4px; }
+.search-row button { margin-top:0; }
+ul.column-tree { padding-left:1.2rem; } ul.column-tree li { margin:4px 0; }
+.column-grid { display:grid; grid-template-columns:repeat(auto-fit, minmax(min(100%, 20rem), 1fr)); gap:0 24px; }
+ul.category-list { list-style:none; padding:0; display:grid; grid-template-columns:repeat(auto-fill, minmax(min(100%, 22rem), 1fr)); gap:0 24px; }
+ul.category-list li { display:flex; justify-content:space-between; gap:8px; padding:6px 0; border-bottom:1px dotted var(--line); }
+ul.category-list .count { color:var(--muted); white-space:nowrap; }
+ol.doc-list { list-style:none; padding:0; } ol.doc-list li { padding:10px 0; border-bottom:1px solid var(--line); }
+a.doc-title { font-size:1.05rem; overflow-wrap:anywhere; }
+p.doc-meta { margin:4px 0 0; color:var(--muted); font-size:.875rem; display:flex; flex-wrap:wrap; gap:2px 16px; overflow-wrap:anywhere; }
+table.meta-table th { width:8rem; white-space:nowrap; } table.meta-table td { overflow-wrap:anywhere; }
+.item-body { border-top:1px solid var(--line); padding-top:8px; line-height:1.9; }
+.missing { color:#7a4d00; } .code-inline { font-family:"SFMono-Regular",Consolas,"Liberation Mono",monospace; overflow-wrap:anywhere; }
+ol.law-categories li { margin:2px 0; }
+table.history td:first-child { white-space:nowrap; }
+@media (max-width:600px) {
+  table.meta-table, table.meta-table tbody, table.meta-table tr, table.meta-table th, table.meta-table td { display:block; width:auto; }
+  table.meta-table tr { border-bottom:1px solid var(--line); padding:4px 0; }
+  table.meta-table th, table.meta-table td { border:none; padding:2px 4px; background:none; }
+  table.meta-table th { color:var(--muted); font-size:.875rem; font-weight:normal; }
+  nav.column-nav a { padding:6px 8px; }
+}
 `;

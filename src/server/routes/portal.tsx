@@ -1,6 +1,6 @@
-/** The public portal: the agencies and how to reach their disclosure offices. */
+/** The public portal: the agencies and how to reach their disclosure offices; links to their columns (/xxgk). */
 import type { FastifyInstance } from 'fastify';
-import { listAgencies, type AgencyNode } from '../../agencies/agency.repository.js';
+import { APPLICATION_AGENCY_KINDS, listAgencies, type AgencyNode } from '../../agencies/agency.repository.js';
 import { sendPage } from '../app.js';
 import { Layout } from '../views/layout.js';
 
@@ -9,7 +9,7 @@ function AgencyTree({ nodes }: { nodes: AgencyNode[] }) {
     <ul>
       {nodes.map((n) => (
         <li key={n.id}>
-          <strong>{n.name}</strong>
+          <strong>{APPLICATION_AGENCY_KINDS.includes(n.kind) ? <a href={`/xxgk/${n.id}`}>{n.name}</a> : n.name}</strong>
           {n.officeName ? (
             <span>
               {' '}
@@ -33,6 +33,15 @@ export function registerPortalRoutes(app: FastifyInstance): void {
       <Layout title="首页" area="portal">
         <h1>政府信息公开</h1>
         <p>依据《中华人民共和国政府信息公开条例》，公民、法人和其他组织可以向行政机关申请获取相关政府信息。</p>
+        <section aria-labelledby="xxgk-title" class="actions">
+          <h2 id="xxgk-title">主动公开</h2>
+          <ul class="action-links">
+            <li>
+              <a href="/xxgk">政府信息公开专栏</a>
+              <span class="hint">各行政机关的政府信息公开指南、制度和法定主动公开内容，可检索、查阅和下载</span>
+            </li>
+          </ul>
+        </section>
         <section aria-labelledby="apply-title" class="actions">
           <h2 id="apply-title">依申请公开</h2>
           <ul class="action-links">

@@ -37,6 +37,7 @@ export function Layout({ title, area, user, csrfToken, children }: LayoutProps) 
               {area === 'portal' ? (
                 <>
                   <a href="/">首页</a>
+                  <a href="/xxgk">信息公开专栏</a>
                   <a href="/apply">在线申请</a>
                   <a href="/track">申请查询</a>
                   <a href="/login">工作人员登录</a>
@@ -46,6 +47,7 @@ export function Layout({ title, area, user, csrfToken, children }: LayoutProps) 
                   <a href="/admin">工作台</a>
                   <a href="/admin/catalogue">主动公开</a>
                   <a href="/admin/applications">依申请公开</a>
+                  <a href="/admin/xxgk">公开专栏</a>
                   <span class="who">{user.displayName}</span>
                   <form method="post" action="/logout" class="inline">
                     <input type="hidden" name="_csrf" value={csrfToken ?? ''} />
