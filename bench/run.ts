@@ -5,12 +5,14 @@
  *   npm run bench                # all
  *   npm run bench -- reports     # only the groups whose name contains "reports"
  *   npm run bench -- web         # the web benchmarks (needs wrk; BENCH_CASES, BENCH_DURATION)
+ *   npm run bench -- search      # the search index (BENCH_SEARCH_ITEMS, default 1,000,000; BENCH_SEARCH_DB)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchDeadlines } from './calendar.bench.js';
 import { benchBigFile, benchParseCheck, makeCorpus } from './reports.bench.js';
+import { benchSearch } from './search.bench.js';
 import { fmt, type BenchResult } from './util.js';
 import { benchWeb } from './web.bench.js';
 
@@ -29,6 +31,10 @@ const groups: [string, () => BenchResult[] | Promise<BenchResult[]>][] = [
   ],
   ['reports: peak memory on a 50 MB report', () => benchBigFile(out, root)],
   ['web: case list and tracking page with 100,000 cases (wrk, 32 connections)', () => benchWeb(root)],
+  [
+    `search: ${Number(process.env.BENCH_SEARCH_ITEMS ?? 1_000_000).toLocaleString('en-US')} items, 2–4 character queries (SQLite FTS5, PostgreSQL)`,
+    () => benchSearch(out),
+  ],
 ];
 
 const filter = process.argv[2];

@@ -11,6 +11,7 @@ import * as m2026112804 from './migrations/2026112804_attachments.js';
 import * as m2026112805 from './migrations/2026112805_letter_settings.js';
 import * as m2026112806 from './migrations/2026112806_letter_events_form_tokens.js';
 import * as m2026112807 from './migrations/2026112807_data_versions.js';
+import * as m2026112808 from './migrations/2026112808_search.js';
 import * as m2026112809 from './migrations/2026112809_catalogue.js';
 import * as m2026112811 from './migrations/2026112811_feedback.js';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026112805_letter_settings': m2026112805,
   '2026112806_letter_events_form_tokens': m2026112806,
   '2026112807_data_versions': m2026112807,
+  '2026112808_search': m2026112808,
   '2026112809_catalogue': m2026112809,
   '2026112811_feedback': m2026112811,
 };

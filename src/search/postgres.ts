@@ -1,0 +1,314 @@
+/**
+ * The PostgreSQL engine: posting lists of our own (postings.ts) rather than tsvector and GIN.
+ *
+ * Why: a GIN index answers a query with every matching row, unordered; to give the newest 20 of
+ * a term found in half a million documents PostgreSQL must fetch them all from the table and
+ * sort them, and a phrase also rechecks each candidate's tsvector (read from TOAST). At 1,000,000
+ * documents that took 35–320 ms per query (docs/architecture.md); the planner's other choice,
+ * walking the documents newest first and testing each, is as slow for rare terms. Posting lists
+ * kept in id order give the newest hits first, like FTS5 on SQLite.
+ *
+ * Tables (migration 2026112808):
+ *   search_tokens     the token dictionary: id ↔ token (COLLATE "C": a character's bigrams are
+ *                     one range, for queries of one character); scopes are tokens too
+ *   search_postings   blocks of posting lists, key (scope_id, token_id, lo) (postings.ts)
+ *   search_documents  token_ids: the ids of the tokens a document is listed under, to remove it
+ *
+ * Writers take a transaction-level advisory lock (one writer at a time: ids are allocated from
+ * the highest in use, and blocks are read, merged and written back); readers are never blocked
+ * and read one snapshot (search runs in a repeatable-read transaction).
+ */
+import { sql } from 'kysely';
+import {
+  AndNode,
+  FIRST_LOAD,
+  blockPostings,
+  buildBlocks,
+  decodeBlock,
+  decodeIds,
+  encodeIds,
+  ListCursor,
+  mergePostings,
+  phraseNode,
+  UnionNode,
+  walk,
+  type Node,
+  type Posting,
+  type StoredBlock,
+} from './postings.js';
+import { scopeToken } from './tokenize.js';
+import { chunks, type EngineResult, type IndexedRow, type PreparedDocument, type Q, type SearchPlan } from './types.js';
+
+/** The advisory lock of the index's writers ('gks' + 1). */
+const WRITER_LOCK = 0x676b7301;
+
+export async function lockWriters(q: Q): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${WRITER_LOCK}::bigint)`.execute(q);
+}
+
+/** Ids of tokens in the dictionary; `create`: adds the missing ones. */
+async function tokenIds(q: Q, tokens: readonly string[], create: boolean): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const read = async (list: readonly string[]) => {
+    for (const part of chunks(list, 10_000)) {
+      const r = await sql<{ id: number; token: string }>`SELECT id, token FROM search_tokens WHERE token = ANY(${part}::text[])`.execute(q);
+      for (const row of r.rows) out.set(row.token, Number(row.id));
+    }
+  };
+  await read(tokens);
+  if (!create) return out;
+  const missing = tokens.filter((t) => !out.has(t));
+  for (const part of chunks(missing, 10_000)) {
+    await sql`INSERT INTO search_tokens (token) SELECT unnest(${part}::text[]) ON CONFLICT (token) DO NOTHING`.execute(q);
+  }
+  if (missing.length) await read(missing);
+  return out;
+}
+
+interface Change {
+  remove: Set<number>;
+  add: Posting[];
+  low: number;
+  high: number;
+}
+
+/**
+ * Removes the postings of `removed` (old versions) and adds those of `added`, in one pass over
+ * the blocks concerned. Returns each added document's token ids (for search_documents).
+ * The caller holds the writers' lock.
+ */
+export async function write(q: Q, removed: readonly IndexedRow[], added: readonly PreparedDocument[]): Promise<Map<number, Uint8Array>> {
+  const all = new Set<string>();
+  for (const r of removed) all.add(scopeToken(r.scope));
+  for (const d of added) {
+    all.add(scopeToken(d.scope));
+    for (const t of d.tokens) all.add(t);
+    for (const k of d.keys) all.add(k);
+  }
+  const ids = await tokenIds(q, [...all], true);
+  const changes = new Map<number, Map<number, Change>>();
+  const change = (scopeId: number, tokenId: number, rowid: number): Change => {
+    let byToken = changes.get(scopeId);
+    if (!byToken) changes.set(scopeId, (byToken = new Map()));
+    let c = byToken.get(tokenId);
+    if (!c) byToken.set(tokenId, (c = { remove: new Set(), add: [], low: rowid, high: rowid }));
+    c.low = Math.min(c.low, rowid);
+    c.high = Math.max(c.high, rowid);
+    return c;
+  };
+  for (const r of removed) {
+    const scopeId = ids.get(scopeToken(r.scope))!;
+    for (const t of decodeIds(r.token_ids ?? new Uint8Array())) change(scopeId, t, r.id).remove.add(r.id);
+  }
+  const tokenLists = new Map<number, Uint8Array>();
+  for (const d of added) {
+    const scopeId = ids.get(scopeToken(d.scope))!;
+    const positions = new Map<number, number[]>();
+    d.tokens.forEach((t, i) => {
+      const id = ids.get(t)!;
+      const ps = positions.get(id);
+      if (ps) ps.push(i);
+      else positions.set(id, [i]);
+    });
+    for (const k of d.keys) positions.set(ids.get(k)!, []);
+    for (const [tokenId, ps] of positions) change(scopeId, tokenId, d.id).add.push({ rowid: d.id, positions: ps });
+    tokenLists.set(d.id, encodeIds([...positions.keys()].sort((a, b) => a - b)));
+  }
+  for (const [scopeId, byToken] of changes) {
+    for (const part of chunks([...byToken.keys()], 2000)) await applyChanges(q, scopeId, part, byToken);
+  }
+  return tokenLists;
+}
+
+/**
+ * Rewrites the blocks of the given token lists that the changes touch: the blocks overlapping
+ * [low, high], with the block just below (or, with none below, just above) to absorb new
+ * postings; the merged postings are cut into blocks again and only blocks that differ are written.
+ */
+async function applyChanges(q: Q, scopeId: number, tokens: number[], byToken: Map<number, Change>): Promise<void> {
+  const lows = tokens.map((t) => byToken.get(t)!.low);
+  const highs = tokens.map((t) => byToken.get(t)!.high);
+  const r = await sql<{ token_id: number; lo: number; hi: number; n: number; data: Uint8Array }>`
+    SELECT u.t AS token_id, p.lo, p.hi, p.n, p.data
+    FROM unnest(${tokens}::int[], ${lows}::bigint[], ${highs}::bigint[]) AS u(t, a, b)
+    CROSS JOIN LATERAL (SELECT coalesce(
+      (SELECT x.lo FROM search_postings x WHERE x.scope_id = ${scopeId} AND x.token_id = u.t AND x.lo <= u.a ORDER BY x.lo DESC LIMIT 1),
+      (SELECT x.lo FROM search_postings x WHERE x.scope_id = ${scopeId} AND x.token_id = u.t AND x.lo > u.a ORDER BY x.lo LIMIT 1)) AS c) s
+    JOIN search_postings p ON p.scope_id = ${scopeId} AND p.token_id = u.t AND p.lo BETWEEN s.c AND greatest(u.b, s.c)
+    ORDER BY u.t, p.lo DESC`.execute(q);
+  const old = new Map<number, StoredBlock[]>();
+  for (const row of r.rows) {
+    const b: StoredBlock = { lo: Number(row.lo), hi: Number(row.hi), n: Number(row.n), data: row.data };
+    const list = old.get(Number(row.token_id));
+    if (list) list.push(b);
+    else old.set(Number(row.token_id), [b]);
+  }
+  const del: { t: number[]; lo: number[] } = { t: [], lo: [] };
+  const put: { t: number[]; lo: number[]; hi: number[]; n: number[]; data: Uint8Array[] } = { t: [], lo: [], hi: [], n: [], data: [] };
+  for (const t of tokens) {
+    const c = byToken.get(t)!;
+    const blocks = old.get(t) ?? [];
+    const current = blocks.flatMap((b) => blockPostings(decodeBlock(b)));
+    const next = buildBlocks(mergePostings(current, c.remove, c.add));
+    const before = new Map(blocks.map((b) => [b.lo, b]));
+    for (const b of next) {
+      const was = before.get(b.lo);
+      before.delete(b.lo);
+      if (was && was.hi === b.hi && was.n === b.n && Buffer.compare(was.data, b.data) === 0) continue;
+      put.t.push(t);
+      put.lo.push(b.lo);
+      put.hi.push(b.hi);
+      put.n.push(b.n);
+      put.data.push(b.data);
+    }
+    for (const lo of before.keys()) {
+      del.t.push(t);
+      del.lo.push(lo);
+    }
+  }
+  if (del.t.length) {
+    await sql`DELETE FROM search_postings p USING unnest(${del.t}::int[], ${del.lo}::bigint[]) AS d(t, lo)
+      WHERE p.scope_id = ${scopeId} AND p.token_id = d.t AND p.lo = d.lo`.execute(q);
+  }
+  for (let i = 0; i < put.t.length; i += 2000) {
+    const s = (xs: unknown[]) => xs.slice(i, i + 2000);
+    await sql`INSERT INTO search_postings (scope_id, token_id, lo, hi, n, data)
+      SELECT ${scopeId}, * FROM unnest(${s(put.t)}::int[], ${s(put.lo)}::bigint[], ${s(put.hi)}::bigint[], ${s(put.n)}::int[], ${s(put.data)}::bytea[])
+      ON CONFLICT (scope_id, token_id, lo) DO UPDATE SET hi = excluded.hi, n = excluded.n, data = excluded.data`.execute(q);
+  }
+}
+
+/** The code point after a character's: [c, next) is the range of tokens starting with c. */
+function nextChar(c: string): string {
+  return String.fromCodePoint(c.codePointAt(0)! + 1);
+}
+
+export async function search(q: Q, plan: SearchPlan): Promise<EngineResult> {
+  const none: EngineResult = { page: [], count: 0 };
+  const scope = scopeToken(plan.scope);
+  const exact = new Set<string>([scope]);
+  for (const w of plan.words) {
+    if (w.kind === 'phrase') w.tokens.forEach((t) => exact.add(t));
+    else exact.add(w.tail);
+  }
+  for (const g of plan.groups) g.forEach((k) => exact.add(k));
+  const chars = plan.words.flatMap((w) => (w.kind === 'char' ? [w.prefix] : []));
+  // One statement: the ids of the tokens (and of every bigram starting with a one-character word)
+  // and the first blocks of each list (the newest ones, from the top of the count's walk).
+  const first = await sql<{ id: number; token: string; lo: number | null; hi: number; n: number; data: Uint8Array }>`
+    WITH t AS (SELECT DISTINCT ON (id) id, token, exact FROM (
+      SELECT id, token, true AS exact FROM search_tokens WHERE token = ANY(${[...exact]}::text[])
+      UNION ALL
+      SELECT k.id, k.token, false FROM unnest(${chars}::text[], ${chars.map(nextChar)}::text[]) AS r(a, b)
+        JOIN search_tokens k ON k.token >= r.a AND k.token < r.b
+    ) x ORDER BY id, exact DESC)
+    SELECT t.id, t.token, b.lo, b.hi, b.n, b.data FROM t
+    LEFT JOIN LATERAL (SELECT lo, hi, n, data FROM search_postings
+      WHERE scope_id = (SELECT id FROM search_tokens WHERE token = ${scope}) AND token_id = t.id AND lo <= ${plan.topId}
+      ORDER BY lo DESC LIMIT CASE WHEN t.exact THEN ${FIRST_LOAD} ELSE 1 END) b ON true
+    ORDER BY t.id, b.lo DESC`.execute(q);
+  const ids = new Map<string, number>();
+  const initial = new Map<number, StoredBlock[]>();
+  for (const row of first.rows) {
+    const id = Number(row.id);
+    ids.set(row.token, id);
+    const blocks = initial.get(id) ?? [];
+    if (row.lo !== null) blocks.push({ lo: Number(row.lo), hi: Number(row.hi), n: Number(row.n), data: row.data });
+    initial.set(id, blocks);
+  }
+  const scopeId = ids.get(scope);
+  if (scopeId === undefined) return none;
+  const exactIds = new Set([...exact].map((t) => ids.get(t)).filter((id): id is number => id !== undefined));
+  // A word of one character: every bigram starting with it, and its tail token.
+  const expansions = plan.words.flatMap((w) => {
+    if (w.kind !== 'char') return [];
+    const out: number[] = [];
+    for (const [token, id] of ids) if (token.startsWith(w.prefix) || token === w.tail) out.push(id);
+    return [out];
+  });
+  // The query as a tree of cursors (a new tree per walk; a token's cursor is shared in a tree).
+  const build = (preload: boolean): Node | null => {
+    const cursors = new Map<number, ListCursor>();
+    const list = (id: number) => {
+      let c = cursors.get(id);
+      if (!c) {
+        cursors.set(id, (c = new ListCursor(id)));
+        const blocks = preload ? initial.get(id) : undefined;
+        if (blocks) {
+          // The first statement's answer, as if the cursor had asked for it.
+          const limit = exactIds.has(id) ? FIRST_LOAD : 1;
+          c.pending = plan.topId;
+          c.receive([{ target: plan.topId, limit }], [blocks]);
+        }
+      }
+      return c;
+    };
+    const any = (tokenIds: number[]): Node | null => (tokenIds.length === 0 ? null : tokenIds.length === 1 ? list(tokenIds[0]!) : new UnionNode(tokenIds.map(list)));
+    const nodes: Node[] = [];
+    let e = 0;
+    for (const w of plan.words) {
+      if (w.kind === 'phrase') {
+        const tokenIds = w.tokens.map((t) => ids.get(t));
+        if (tokenIds.some((id) => id === undefined)) return null;
+        nodes.push(phraseNode(tokenIds.map((id) => list(id!))));
+      } else {
+        const n = any(expansions[e++]!);
+        if (!n) return null;
+        nodes.push(n);
+      }
+    }
+    for (const g of plan.groups) {
+      const n = any(g.map((k) => ids.get(k)).filter((id): id is number => id !== undefined));
+      if (!n) return null;
+      nodes.push(n);
+    }
+    return nodes.length === 1 ? nodes[0]! : new AndNode(nodes);
+  };
+  const fetch = async (lists: ListCursor[]) => {
+    // One row per request: (list, request) → blocks with lo ≤ target, newest first, up to limit.
+    const requests = lists.map((c) => c.requests());
+    const tokens: number[] = [];
+    const targets: number[] = [];
+    const limits: number[] = [];
+    requests.forEach((rs, i) =>
+      rs.forEach((r) => {
+        tokens.push(lists[i]!.tokenId);
+        targets.push(r.target);
+        limits.push(r.limit);
+      }),
+    );
+    const r = await sql<{ i: number; lo: number; hi: number; n: number; data: Uint8Array }>`
+      SELECT u.i, b.lo, b.hi, b.n, b.data
+      FROM unnest(${tokens}::int[], ${targets}::bigint[], ${limits}::int[]) WITH ORDINALITY AS u(t, target, lim, i)
+      CROSS JOIN LATERAL (SELECT lo, hi, n, data FROM search_postings
+        WHERE scope_id = ${scopeId} AND token_id = u.t AND lo <= u.target ORDER BY lo DESC LIMIT u.lim) b
+      ORDER BY u.i, b.lo DESC`.execute(q);
+    const answers: StoredBlock[][] = tokens.map(() => []);
+    for (const row of r.rows) answers[Number(row.i) - 1]!.push({ lo: Number(row.lo), hi: Number(row.hi), n: Number(row.n), data: row.data });
+    let k = 0;
+    requests.forEach((rs, i) => {
+      lists[i]!.receive(rs, answers.slice(k, k + rs.length));
+      k += rs.length;
+    });
+  };
+
+  const root = build(true);
+  if (!root) return none;
+  let count = 0;
+  let page: number[] = [];
+  const fromTop = plan.startId >= plan.topId;
+  await walk(root, fetch, plan.topId, plan.minId, (id) => {
+    count++;
+    if (fromTop && count > plan.skip && page.length <= plan.limit) page.push(id);
+    return count <= plan.cap || (fromTop && page.length <= plan.limit);
+  });
+  if (!fromTop) {
+    page = [];
+    let seen = 0;
+    await walk(build(false)!, fetch, plan.startId, plan.minId, (id) => {
+      if (++seen > plan.skip) page.push(id);
+      return page.length <= plan.limit;
+    });
+  }
+  return { page, count };
+}

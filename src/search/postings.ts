@@ -1,0 +1,610 @@
+/**
+ * Posting lists in blocks, and the cursors that walk them newest first (pure, no I/O): the index
+ * structure of the PostgreSQL engine (src/search/postgres.ts).
+ *
+ * A token's posting list is the list of the documents containing it, by row id, each with the
+ * token's positions in the document. It is stored as blocks, rows of search_postings keyed by
+ * (scope, token, lo): each block holds the postings of a row-id interval [lo, hi], newest first,
+ * compressed (varint deltas), about BLOCK_MAX_BYTES at most so that PostgreSQL keeps it inline.
+ * Blocks of one list never overlap. Row ids grow with a document's sort key (src/search/index.ts),
+ * so the newest hits are in the first blocks read, and a query with LIMIT 20 reads a few blocks
+ * whatever the size of the index; a search never looks at a document that is not a hit
+ * candidate of its rarest token (the leapfrog join below skips whole blocks).
+ *
+ * Block layout (`data`): for each posting, newest first: the row id as a varint delta from the
+ * previous posting (absent for the first, whose row id is the block's `hi`), the number of
+ * positions, then the positions as varint deltas (the first from 0). Key tokens (scope, filter
+ * keys) have no positions.
+ */
+
+/** A block grows up to this many bytes (PostgreSQL stores rows under ~2 kB inline, uncompressed). */
+export const BLOCK_MAX_BYTES = 1800;
+/** …and up to this many postings. */
+export const BLOCK_MAX_POSTINGS = 512;
+
+export interface Posting {
+  rowid: number;
+  positions: ArrayLike<number>;
+}
+
+/** A block as stored: row-id interval, number of postings, encoded postings. */
+export interface StoredBlock {
+  lo: number;
+  hi: number;
+  n: number;
+  data: Uint8Array;
+}
+
+/** A decoded block: postings newest first; the positions of posting i are pos[posStart[i] … posStart[i+1]). */
+export interface Block {
+  lo: number;
+  hi: number;
+  rowids: Float64Array;
+  posStart: Uint32Array;
+  pos: Uint32Array;
+}
+
+// --- varints (LEB128, for numbers up to 2^53: arithmetic, not 32-bit bit operations) -----------
+
+function varintSize(n: number): number {
+  let s = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    s++;
+  }
+  return s;
+}
+
+class Writer {
+  buf: Uint8Array;
+  len = 0;
+  constructor(size: number) {
+    this.buf = new Uint8Array(Math.max(16, size));
+  }
+  uint(n: number): void {
+    if (this.len + 8 > this.buf.length) {
+      const b = new Uint8Array(this.buf.length * 2 + 16);
+      b.set(this.buf.subarray(0, this.len));
+      this.buf = b;
+    }
+    while (n >= 128) {
+      this.buf[this.len++] = (n % 128) | 128;
+      n = Math.floor(n / 128);
+    }
+    this.buf[this.len++] = n;
+  }
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}
+
+/** Encodes a list of non-negative integers (a document's token ids, sorted) as varint deltas. */
+export function encodeIds(sortedIds: readonly number[]): Uint8Array {
+  const w = new Writer(sortedIds.length * 2);
+  let prev = 0;
+  for (const id of sortedIds) {
+    w.uint(id - prev);
+    prev = id;
+  }
+  return w.bytes();
+}
+
+export function decodeIds(data: Uint8Array): number[] {
+  const out: number[] = [];
+  let prev = 0;
+  for (let i = 0; i < data.length; ) {
+    let n = 0;
+    let mul = 1;
+    let b: number;
+    do {
+      b = data[i++]!;
+      n += (b & 127) * mul;
+      mul *= 128;
+    } while (b & 128);
+    prev += n;
+    out.push(prev);
+  }
+  return out;
+}
+
+// --- blocks ---------------------------------------------------------------------------------
+
+function positionsSize(p: ArrayLike<number>): number {
+  let s = varintSize(p.length);
+  let prev = 0;
+  for (let i = 0; i < p.length; i++) {
+    s += varintSize(p[i]! - prev);
+    prev = p[i]!;
+  }
+  return s;
+}
+
+/** Encodes postings (newest first, distinct row ids) as one block. */
+export function encodeBlock(postings: readonly Posting[]): StoredBlock {
+  const w = new Writer(postings.length * 4);
+  let prev = 0;
+  postings.forEach((p, i) => {
+    if (i > 0) w.uint(prev - p.rowid);
+    prev = p.rowid;
+    w.uint(p.positions.length);
+    let last = 0;
+    for (let k = 0; k < p.positions.length; k++) {
+      w.uint(p.positions[k]! - last);
+      last = p.positions[k]!;
+    }
+  });
+  return { lo: postings[postings.length - 1]!.rowid, hi: postings[0]!.rowid, n: postings.length, data: w.bytes() };
+}
+
+export function decodeBlock(b: StoredBlock): Block {
+  const { n, data } = b;
+  const rowids = new Float64Array(n);
+  const posStart = new Uint32Array(n + 1);
+  let pos = new Uint32Array(Math.max(4, data.length));
+  let np = 0;
+  let i = 0;
+  const uint = () => {
+    let v = 0;
+    let mul = 1;
+    let c: number;
+    do {
+      c = data[i++]!;
+      v += (c & 127) * mul;
+      mul *= 128;
+    } while (c & 128);
+    return v;
+  };
+  let rowid = b.hi;
+  for (let k = 0; k < n; k++) {
+    if (k > 0) rowid -= uint();
+    rowids[k] = rowid;
+    posStart[k] = np;
+    const count = uint();
+    if (np + count > pos.length) {
+      const bigger = new Uint32Array((np + count) * 2);
+      bigger.set(pos.subarray(0, np));
+      pos = bigger;
+    }
+    let last = 0;
+    for (let c = 0; c < count; c++) {
+      last += uint();
+      pos[np++] = last;
+    }
+  }
+  posStart[n] = np;
+  return { lo: b.lo, hi: b.hi, rowids, posStart, pos: pos.subarray(0, np) };
+}
+
+/** The postings of decoded blocks, newest first. */
+export function blockPostings(b: Block): Posting[] {
+  const out: Posting[] = [];
+  for (let k = 0; k < b.rowids.length; k++) out.push({ rowid: b.rowids[k]!, positions: b.pos.subarray(b.posStart[k]!, b.posStart[k + 1]!) });
+  return out;
+}
+
+/**
+ * Cuts a posting list (newest first) into blocks, filled from the oldest posting up: a block
+ * keeps its `lo` when newer postings arrive, so that appending the newest documents rewrites
+ * only the newest, partly filled block. Returns the blocks newest first.
+ */
+export function buildBlocks(postings: readonly Posting[]): StoredBlock[] {
+  const blocks: StoredBlock[] = [];
+  let end = postings.length; // the current block is postings[start, end)
+  let start = end;
+  let size = 0;
+  while (start > 0) {
+    const p = postings[start - 1]!;
+    // p becomes the block's first posting; the previous first one gets a row-id delta.
+    const add = positionsSize(p.positions) + (start < end ? varintSize(p.rowid - postings[start]!.rowid) : 0);
+    if (start < end && (end - start >= BLOCK_MAX_POSTINGS || size + add > BLOCK_MAX_BYTES)) {
+      blocks.push(encodeBlock(postings.slice(start, end)));
+      end = start;
+      size = 0;
+      continue;
+    }
+    size += add;
+    start--;
+  }
+  if (end > 0) blocks.push(encodeBlock(postings.slice(0, end)));
+  return blocks.reverse();
+}
+
+/**
+ * Applies changes to a stretch of a posting list: removes the row ids of `remove`, then adds
+ * `add` (both in any order). Returns the new postings, newest first.
+ */
+export function mergePostings(current: readonly Posting[], remove: ReadonlySet<number>, add: readonly Posting[]): Posting[] {
+  const kept = remove.size ? current.filter((p) => !remove.has(p.rowid)) : [...current];
+  if (!add.length) return kept;
+  const added = [...add].sort((a, b) => b.rowid - a.rowid);
+  const out: Posting[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < kept.length || j < added.length) {
+    if (j >= added.length || (i < kept.length && kept[i]!.rowid > added[j]!.rowid)) out.push(kept[i++]!);
+    else {
+      if (i < kept.length && kept[i]!.rowid === added[j]!.rowid) i++; // replaced
+      out.push(added[j++]!);
+    }
+  }
+  return out;
+}
+
+// --- cursors --------------------------------------------------------------------------------
+
+/**
+ * A node of a query: walks its matches from the newest down. `seek(target)` moves to the first
+ * match with row id ≤ target and returns true, or returns false when some list must first load
+ * blocks (the caller loads them and calls seek again). Targets only go down: a node remembers
+ * the lowest target it reached (`at`: everything above was answered or rejected) and reads a
+ * higher one as that one, so a retry after loading blocks resumes where the node was.
+ */
+export interface Node {
+  seek(target: number): boolean;
+  /** The current match's row id, or -1 when there is none left. */
+  rowid(): number;
+  /** Lists that need blocks (after seek returned false). */
+  lists(): ListCursor[];
+  /** Every list under the node. */
+  all(): ListCursor[];
+  /**
+   * Row ids at or below the current match that may match next, from blocks already loaded (at
+   * most `max`): a sparse node's give the blocks a dense sibling will need (see ListCursor.hints).
+   */
+  upcoming(max: number): number[];
+}
+
+/** A request for blocks: those with lo ≤ target, newest first, at most `limit`. */
+export interface BlockRequest {
+  target: number;
+  limit: number;
+}
+
+/**
+ * What a list knows about targets in [lo, upTo]: for each of them `block` holds the first
+ * posting at or below it (no block of the list starts in (block.lo, upTo]), or the list has
+ * nothing at or below upTo (block null, lo −∞).
+ */
+interface Known {
+  lo: number;
+  upTo: number;
+  raw: StoredBlock | null;
+  /** `raw` decoded, when the walk first enters it. */
+  block?: Block;
+}
+
+/** Hints sent with one load, at most. */
+const MAX_HINTS = 64;
+/**
+ * Blocks of a list's first load (then 4 and 16 times as many): a count up to 1,000 usually needs
+ * no second round trip (blocks are decoded only when the walk reaches them).
+ */
+export const FIRST_LOAD = 8;
+
+/**
+ * One token's posting list, loaded block by block. A load asks for the blocks from the pending
+ * target down, more each time (a long walk costs few round trips); or, when the hints (the next
+ * candidates of a sparser list joined with this one) lie further apart than this list's blocks
+ * span, only the block covering each of them: a rare token joined with a common one then costs
+ * one round trip per 64 candidates instead of one per candidate.
+ */
+export class ListCursor implements Node {
+  /** Set when seek needs blocks covering this target before it can answer. */
+  pending: number | null = null;
+  /** Row ids below `pending` whose blocks should come with the same load. */
+  hints: number[] = [];
+  /** How many loads this list had. */
+  loads = 0;
+  private known: Known[] = [];
+  private ki = 0;
+  private pi = 0;
+  private cur = Number.POSITIVE_INFINITY;
+  private at = Number.POSITIVE_INFINITY;
+
+  constructor(readonly tokenId: number) {}
+
+  seek(target: number): boolean {
+    if (target > this.at) target = this.at;
+    this.at = target;
+    if (this.cur <= target) return true;
+    while (this.ki < this.known.length && this.known[this.ki]!.lo > target) {
+      this.ki++;
+      this.pi = 0;
+    }
+    const k = this.known[this.ki];
+    if (!k || k.upTo < target) {
+      this.pending = target;
+      return false;
+    }
+    if (!k.raw) {
+      this.cur = -1;
+      return true;
+    }
+    // The first posting ≤ target, from the current one on (binary search, newest first).
+    const ids = (k.block ??= decodeBlock(k.raw)).rowids;
+    let lo = this.pi;
+    let hi = ids.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ids[mid]! > target) lo = mid + 1;
+      else hi = mid;
+    }
+    this.pi = lo;
+    this.cur = ids[lo]!;
+    return true;
+  }
+
+  rowid(): number {
+    return this.cur;
+  }
+
+  /** The positions of the current posting. */
+  positions(): Uint32Array {
+    const b = this.known[this.ki]!.block!;
+    return b.pos.subarray(b.posStart[this.pi]!, b.posStart[this.pi + 1]!);
+  }
+
+  lists(): ListCursor[] {
+    return this.pending !== null ? [this] : [];
+  }
+
+  all(): ListCursor[] {
+    return [this];
+  }
+
+  upcoming(max: number): number[] {
+    const out: number[] = [];
+    if (this.cur < 0 || this.cur === Number.POSITIVE_INFINITY) return out;
+    for (let k = this.ki, p = this.pi; k < this.known.length && out.length < max; k++, p = 0) {
+      const known = this.known[k]!;
+      if (!known.raw) break;
+      const b = (known.block ??= decodeBlock(known.raw));
+      for (; p < b.rowids.length && out.length < max; p++) out.push(b.rowids[p]!);
+    }
+    return out;
+  }
+
+  /** The blocks to ask for: from the pending target down; or one per hint (see the class). */
+  requests(): BlockRequest[] {
+    const target = this.pending!;
+    const hints = [...new Set(this.hints)].filter((h) => h < target && !this.covers(h)).sort((a, b) => b - a).slice(0, MAX_HINTS);
+    const spans = this.known.filter((k) => k.raw).map((k) => k.raw!.hi - k.raw!.lo + 1);
+    const span = spans.length ? spans.reduce((a, b) => a + b, 0) / spans.length : Number.POSITIVE_INFINITY;
+    const apart = hints.length ? (target - hints[hints.length - 1]!) / hints.length : 0;
+    if (apart > span) return [{ target, limit: 1 }, ...hints.map((h) => ({ target: h, limit: 1 }))];
+    return [{ target, limit: FIRST_LOAD * 4 ** Math.min(this.loads, 2) }];
+  }
+
+  private covers(t: number): boolean {
+    return this.known.some((k) => k.lo <= t && t <= k.upTo);
+  }
+
+  /** The answers to requests(), in the same order (each: blocks newest first). */
+  receive(requests: readonly BlockRequest[], answers: readonly StoredBlock[][]): void {
+    // Keep what is known at or below the target; add what the answers tell.
+    const known = this.known.filter((k) => k.lo <= this.at);
+    requests.forEach((r, i) => {
+      const blocks = answers[i]!;
+      let upTo = r.target;
+      for (const b of blocks) {
+        known.push({ lo: b.lo, upTo, raw: b });
+        upTo = b.lo - 1;
+      }
+      if (blocks.length < r.limit) known.push({ lo: Number.NEGATIVE_INFINITY, upTo, raw: null });
+    });
+    // One entry per block (the widest), newest first; "nothing below" only under the lowest block.
+    known.sort((x, y) => y.lo - x.lo || y.upTo - x.upTo);
+    this.known = [];
+    for (const k of known) {
+      const last = this.known[this.known.length - 1];
+      if (last && last.lo === k.lo) continue;
+      this.known.push(k);
+    }
+    this.ki = 0;
+    this.pi = 0;
+    this.cur = Number.POSITIVE_INFINITY;
+    this.pending = null;
+    this.hints = [];
+    this.loads++;
+  }
+
+  /** A list known to be empty (its token is in no document of the scope). */
+  static empty(): ListCursor {
+    const c = new ListCursor(-1);
+    c.known = [{ lo: Number.NEGATIVE_INFINITY, upTo: Number.POSITIVE_INFINITY, raw: null }];
+    c.loads = 1;
+    return c;
+  }
+}
+
+/** Any of several nodes (a filter key among several, a character's bigrams). */
+export class UnionNode implements Node {
+  private cur = Number.POSITIVE_INFINITY;
+  private at = Number.POSITIVE_INFINITY;
+  constructor(private readonly children: Node[]) {}
+
+  seek(target: number): boolean {
+    if (target > this.at) target = this.at;
+    this.at = target;
+    if (this.cur <= target) return true;
+    let ok = true;
+    for (const c of this.children) if (!c.seek(target)) ok = false;
+    if (!ok) return false;
+    let best = -1;
+    for (const c of this.children) best = Math.max(best, c.rowid());
+    this.cur = best;
+    return true;
+  }
+
+  rowid(): number {
+    return this.cur;
+  }
+
+  lists(): ListCursor[] {
+    return this.children.flatMap((c) => c.lists());
+  }
+
+  all(): ListCursor[] {
+    return this.children.flatMap((c) => c.all());
+  }
+
+  upcoming(max: number): number[] {
+    const ids = [...new Set(this.children.flatMap((c) => c.upcoming(max)))].sort((a, b) => b - a);
+    return ids.slice(0, max);
+  }
+}
+
+/**
+ * All of several nodes (a leapfrog join: each child jumps to the current candidate or below,
+ * the lowest answer becomes the next candidate), optionally with a check of the candidate (a
+ * phrase's positions).
+ */
+export class AndNode implements Node {
+  private cur = Number.POSITIVE_INFINITY;
+  private at = Number.POSITIVE_INFINITY;
+  constructor(
+    private readonly children: Node[],
+    private readonly accept: (rowid: number) => boolean = () => true,
+  ) {}
+
+  seek(target: number): boolean {
+    if (target > this.at) target = this.at;
+    if (this.cur <= target) return true;
+    for (;;) {
+      this.at = target;
+      // Every child goes to the candidate (or below); a lower answer becomes the candidate. Children
+      // that need blocks are all reported at once, after the others agree on the candidate.
+      let pending = false;
+      let low = target;
+      for (const c of this.children) {
+        if (!c.seek(target)) {
+          pending = true;
+          continue;
+        }
+        const r = c.rowid();
+        if (r < 0) {
+          this.cur = -1;
+          return true;
+        }
+        if (r < low) low = r;
+      }
+      if (low < target) {
+        target = low;
+        continue;
+      }
+      if (pending) {
+        this.hint(target);
+        return false;
+      }
+      if (this.accept(target)) {
+        this.cur = target;
+        return true;
+      }
+      target--;
+    }
+  }
+
+  /** Gives the lists waiting for blocks the next candidates of the sparsest child that has them. */
+  private hint(target: number): void {
+    let best: number[] = [];
+    let gap = 0;
+    for (const c of this.children) {
+      if (c.lists().length) continue;
+      const ids = c.upcoming(MAX_HINTS + 1).filter((id) => id < target);
+      const g = ids.length ? (target - ids[ids.length - 1]!) / ids.length : 0;
+      if (g > gap) {
+        gap = g;
+        best = ids;
+      }
+    }
+    if (!best.length) return;
+    for (const c of this.children) for (const l of c.lists()) l.hints.push(...best);
+  }
+
+  rowid(): number {
+    return this.cur;
+  }
+
+  lists(): ListCursor[] {
+    return this.children.flatMap((c) => c.lists());
+  }
+
+  all(): ListCursor[] {
+    return this.children.flatMap((c) => c.all());
+  }
+
+  upcoming(max: number): number[] {
+    // The sparsest child's next rows: a superset of the next matches, as far as it is loaded.
+    let best: number[] = [];
+    let gap = -1;
+    for (const c of this.children) {
+      const ids = c.upcoming(max);
+      if (!ids.length) continue;
+      const g = (ids[0]! - ids[ids.length - 1]!) / ids.length;
+      if (g > gap) {
+        gap = g;
+        best = ids;
+      }
+    }
+    return best;
+  }
+}
+
+/**
+ * A phrase: the tokens at positions p, p+1, …, p+k−1 of one document. `cursors[i]` is the
+ * cursor of the phrase's i-th token (a token repeated in the phrase shares its cursor).
+ */
+export function phraseNode(cursors: ListCursor[]): Node {
+  const distinct = [...new Set(cursors)];
+  if (cursors.length === 1) return cursors[0]!;
+  return new AndNode(distinct, () => {
+    const first = cursors[0]!.positions();
+    const rest = cursors.slice(1).map((c) => c.positions());
+    for (let i = 0; i < first.length; i++) {
+      const p = first[i]!;
+      if (rest.every((ps, k) => hasPosition(ps, p + k + 1))) return true;
+    }
+    return false;
+  });
+}
+
+function hasPosition(ps: Uint32Array, p: number): boolean {
+  let lo = 0;
+  let hi = ps.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = ps[mid]!;
+    if (v === p) return true;
+    if (v < p) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/**
+ * Loads blocks for the lists that wait for them (one round trip for all): answers each list's
+ * requests() with receive().
+ */
+export type BlockFetcher = (lists: ListCursor[]) => Promise<void>;
+
+/**
+ * Walks the matches of `root` from `from` (a row id) down to `downTo`, newest first, calling
+ * `visit` with each until it returns false.
+ */
+export async function walk(root: Node, fetch: BlockFetcher, from: number, downTo: number, visit: (rowid: number) => boolean): Promise<void> {
+  // Every list loads its first blocks in the same round trip.
+  const first = [...new Set(root.all())].filter((c) => c.loads === 0 && c.pending === null && c.rowid() !== -1);
+  for (const c of first) c.pending = from;
+  if (first.length) await fetch(first);
+  let target = from;
+  while (target >= downTo) {
+    if (!root.seek(target)) {
+      await fetch([...new Set(root.lists())]);
+      continue;
+    }
+    const r = root.rowid();
+    if (r < downTo) return;
+    if (!visit(r)) return;
+    target = r - 1;
+  }
+}
