@@ -7,7 +7,8 @@
  * Read the version BEFORE the data it guards: a concurrent writer then leaves at worst newer data
  * under an older version (recomputed on the next read), never older data under a newer one.
  */
-import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type ExpressionBuilder, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { compiledOnce } from './compiled.js';
 import type { Database } from './schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -22,6 +23,11 @@ export function globalVersion(scope: 'agencies' | 'accounts'): RawBuilder<number
  * the agencies themselves (names): the sum of the counters, which only ever increase.
  */
 export async function applicationsVersion(db: Q, agencyIds: readonly number[]): Promise<number> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter && !db.isTransaction) {
+    // One statement shape for any number of agencies (an array parameter), prepared once.
+    const [r] = await pgApplicationsVersion(db as Kysely<Database>, [...agencyIds]);
+    return Number(r?.v ?? 0);
+  }
   const r = await db
     .selectFrom('data_versions')
     .select((eb: ExpressionBuilder<Database, 'data_versions'>) => eb.fn.coalesce(eb.fn.sum<number>('version'), sql<number>`0`).as('v'))
@@ -34,6 +40,15 @@ export async function applicationsVersion(db: Q, agencyIds: readonly number[]): 
     .executeTakeFirstOrThrow();
   return Number(r.v);
 }
+
+const pgApplicationsVersion = compiledOnce(
+  (db: Kysely<Database>, agencyIds: number[]) =>
+    db
+      .selectFrom('data_versions')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('version'), sql<number>`0`).as('v'))
+      .where((eb) => eb.or([eb.and([eb('scope', '=', 'agencies'), eb('key', '=', 0)]), eb.and([eb('scope', '=', 'applications'), eb('key', '=', sql<number>`any(${agencyIds})`)])])),
+  [[-987_654_321]] as [number[]],
+);
 
 /** Values keyed by string, each valid for the version it was stored with; least recently used dropped first. */
 export class VersionedCache<V> {
