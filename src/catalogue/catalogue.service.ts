@@ -15,7 +15,8 @@
  *   a version published after it is marked late;
  * - the submitter sees the administrator's word list first: sensitive words block, suspected
  *   mistyped words must be confirmed.
- * Every change checks the item's version (optimistic concurrency) and writes the audit log.
+ * Every change checks the item's version (optimistic concurrency) and writes the audit log; a
+ * publication or withdrawal updates the search index in the same transaction (search-index.ts).
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { agenciesWhere, assertCan, can, ForbiddenError, holds, type Actor } from '../accounts/policy.js';
@@ -31,6 +32,7 @@ import { categoriesFor, lawCategory } from './categories.js';
 import { draftSchema, reviewSchema, staffListSchema, submitSchema, updateSchema, versionOnlySchema, withdrawSchema, type UpdateInput } from './catalogue.schema.js';
 import { allocateIndexNumber } from './index-number.js';
 import { storedChain, type ReviewLevel } from './review-chain.js';
+import { syncItem } from './search-index.js';
 import { findWords, listWords, type WordFinding } from './sensitive.js';
 
 type Trx = Transaction<Database>;
@@ -337,6 +339,7 @@ export async function review(db: Db, deps: CatalogueDeps, actor: Actor, itemId: 
     } else {
       state = 'published';
       await publish(trx, { item, version: open, agency, today, at });
+      await syncItem({ kysely: trx, dialect: db.dialect }, item.id);
       await audit(trx, { ...base, action: 'catalogue.published', details: { versionId: open.id, number: open.number, late: today > open.due_on } });
     }
     return { itemId: item.id, versionId: open.id, version: item.version, state };
@@ -461,6 +464,7 @@ export async function withdraw(db: Db, deps: CatalogueDeps, actor: Actor, itemId
     if (decider === null || !holds(actor, last.role, decider)) throw new ForbiddenError(`撤回已发布的信息须由“${last.label}”环节的审核人决定`);
     if (item.published_version_id === null || item.withdrawn_at !== null) throw new StateError('该信息当前未在公开平台发布');
     await trx.updateTable('catalogue_items').set({ withdrawn_at: at, withdrawn_reason: v.reason, updated_at: at }).where('id', '=', item.id).execute();
+    await syncItem({ kysely: trx, dialect: db.dialect }, item.id);
     await audit(trx, { userId: actor.userId, agencyId: item.agency_id, action: 'catalogue.withdrawn', subjectType: 'catalogue_item', subjectId: item.id, details: { reason: v.reason } });
     return { itemId: item.id, versionId: item.published_version_id, version: item.version, state: 'published' as const };
   });

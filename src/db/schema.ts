@@ -471,7 +471,7 @@ export interface SearchDocumentsTable {
   token_ids: Uint8Array | null;
 }
 
-/** PostgreSQL only: the search index's token dictionary. */
+/** The search index's token dictionary (PostgreSQL: every token; SQLite: the bigrams). */
 export interface SearchTokensTable {
   id: Generated<number>;
   token: string;

@@ -1,27 +1,26 @@
 /**
  * The search of the public column (条例第24条: the platform offers 检索、查阅、下载). A query is
  * parsed by the search core's own rules (search/tokenize.ts parseQuery: normalized words, ANDed;
- * too long or too many words → a Chinese message), the matching ids come newest first, and every
- * hit is read back through the visibility checkpoint (publicRowsByIds), so a stale index can never
- * show an item that is no longer public.
- *
- * The ids come from `likeSearchFallback` (search-fallback.ts) until the search index holds the
- * catalogue (src/search/index.ts has its API; nothing feeds it catalogue items yet). The swap is
- * the one call below, e.g.
- *   search(db, {scope: 'catalogue', query: req.query, filters: req.agencyIds ? [req.agencyIds.map((id) => `agency:${id}`)] : [], limit, offset})
- * with the scope and keys its indexer chooses.
+ * too long or too many words → a Chinese message), the matching ids come from the search index
+ * newest first (scope 'catalogue', a column's subtree by its agency key: catalogue/search-index.ts),
+ * and every hit is read back through the visibility checkpoint (publicRowsByIds), so a stale
+ * index can never show an item that is no longer public.
  */
 import type { Db } from '../db/database.js';
 import { parseQuery } from '../search/tokenize.js';
 import { ValidationError } from '../validation.js';
 import { publicRowsByIds, type PublicListRow } from './public-catalogue.js';
-import { likeSearchFallback } from './search-fallback.js';
+import { agencyKey, CATALOGUE_SCOPE } from '../catalogue/search-index.js';
+import { search, SEARCH_MAX_OFFSET } from '../search/index.js';
 
 export interface PublicSearch {
   /** The normalized words searched. */
   words: string[];
   rows: PublicListRow[];
+  /** Hits, counted up to the index's cap. */
   total: number;
+  /** More hits than counted ("1000 余"). */
+  totalCapped: boolean;
 }
 
 /**
@@ -40,12 +39,18 @@ export function searchWords(q: string): string[] {
   return words;
 }
 
-/** Deepest page of results (the search index skips at most 10,000 hits: SEARCH_MAX_OFFSET). */
-export const MAX_SEARCH_OFFSET = 10_000;
+/** Deepest page of results (the search index skips at most SEARCH_MAX_OFFSET hits). */
+export const MAX_SEARCH_OFFSET = SEARCH_MAX_OFFSET;
 
-export async function searchPublic(db: Db, req: { query: string; words: string[]; agencyIds: readonly number[] | null; limit: number; offset: number }): Promise<PublicSearch> {
+export async function searchPublic(db: Db, req: { query: string; words: string[]; columnId: number | null; limit: number; offset: number }): Promise<PublicSearch> {
   if (req.offset > MAX_SEARCH_OFFSET) throw new ValidationError({ page: `翻页过深，请缩小检索范围（最多查看前 ${MAX_SEARCH_OFFSET} 条结果）` });
-  const hits = await likeSearchFallback(db.kysely, req);
+  const hits = await search(db, {
+    scope: CATALOGUE_SCOPE,
+    query: req.query,
+    filters: req.columnId === null ? [] : [agencyKey(req.columnId)],
+    limit: req.limit,
+    offset: req.offset,
+  });
   const rows = await publicRowsByIds(db.kysely, hits.ids);
-  return { words: req.words, rows, total: hits.total };
+  return { words: req.words, rows, total: hits.total, totalCapped: hits.totalCapped };
 }

@@ -197,7 +197,7 @@ export async function search(db: SearchDb, opts: SearchOptions): Promise<SearchR
   }
   const maxId = Math.min((sortMax + 1) * SEQ - 1, below === null ? Number.MAX_SAFE_INTEGER : below - 1);
   const plan: SearchPlan = { scope: opts.scope, words: parsed.words, groups, minId: sortMin * SEQ, topId: (sortMax + 1) * SEQ - 1, startId: maxId, skip: offset, limit, cap: SEARCH_COUNT_CAP };
-  if (plan.startId < plan.minId) return empty;
+  if (plan.topId < plan.minId) return empty;
   const run = async (q: Q) => {
     const r = db.dialect === 'postgres' ? await pgEngine.search(q, plan) : await ftsEngine.search(q, plan);
     const page = r.page.slice(0, limit);

@@ -22,7 +22,6 @@ import { sql } from 'kysely';
 import {
   AndNode,
   FIRST_LOAD,
-  blockPostings,
   buildBlocks,
   decodeBlock,
   decodeIds,
@@ -30,10 +29,10 @@ import {
   ListCursor,
   mergePostings,
   phraseNode,
+  PostingsBuilder,
   UnionNode,
   walk,
   type Node,
-  type Posting,
   type StoredBlock,
 } from './postings.js';
 import { scopeToken } from './tokenize.js';
@@ -67,7 +66,7 @@ async function tokenIds(q: Q, tokens: readonly string[], create: boolean): Promi
 
 interface Change {
   remove: Set<number>;
-  add: Posting[];
+  add: PostingsBuilder;
   low: number;
   high: number;
 }
@@ -91,7 +90,7 @@ export async function write(q: Q, removed: readonly IndexedRow[], added: readonl
     let byToken = changes.get(scopeId);
     if (!byToken) changes.set(scopeId, (byToken = new Map()));
     let c = byToken.get(tokenId);
-    if (!c) byToken.set(tokenId, (c = { remove: new Set(), add: [], low: rowid, high: rowid }));
+    if (!c) byToken.set(tokenId, (c = { remove: new Set(), add: new PostingsBuilder(), low: rowid, high: rowid }));
     c.low = Math.min(c.low, rowid);
     c.high = Math.max(c.high, rowid);
     return c;
@@ -100,19 +99,32 @@ export async function write(q: Q, removed: readonly IndexedRow[], added: readonl
     const scopeId = ids.get(scopeToken(r.scope))!;
     for (const t of decodeIds(r.token_ids ?? new Uint8Array())) change(scopeId, t, r.id).remove.add(r.id);
   }
+  // Newest document first: each list's new postings then come in order.
   const tokenLists = new Map<number, Uint8Array>();
-  for (const d of added) {
+  for (const d of [...added].sort((a, b) => b.id - a.id)) {
     const scopeId = ids.get(scopeToken(d.scope))!;
-    const positions = new Map<number, number[]>();
-    d.tokens.forEach((t, i) => {
-      const id = ids.get(t)!;
-      const ps = positions.get(id);
-      if (ps) ps.push(i);
-      else positions.set(id, [i]);
-    });
-    for (const k of d.keys) positions.set(ids.get(k)!, []);
-    for (const [tokenId, ps] of positions) change(scopeId, tokenId, d.id).add.push({ rowid: d.id, positions: ps });
-    tokenLists.set(d.id, encodeIds([...positions.keys()].sort((a, b) => a - b)));
+    // Positions grouped by token: sort the positions by (token id, position).
+    const n = d.tokens.length;
+    const tid = new Int32Array(n);
+    for (let i = 0; i < n; i++) tid[i] = ids.get(d.tokens[i]!)!;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => tid[a]! - tid[b]! || a - b);
+    const listed: number[] = [];
+    for (let start = 0; start < n; ) {
+      const t = tid[order[start]!]!;
+      let end = start + 1;
+      while (end < n && tid[order[end]!] === t) end++;
+      change(scopeId, t, d.id).add.add(d.id, order, start, end);
+      listed.push(t);
+      start = end;
+    }
+    for (const k of d.keys) {
+      const t = ids.get(k)!;
+      change(scopeId, t, d.id).add.add(d.id, []);
+      listed.push(t);
+    }
+    tokenLists.set(d.id, encodeIds(listed.sort((a, b) => a - b)));
   }
   for (const [scopeId, byToken] of changes) {
     for (const part of chunks([...byToken.keys()], 2000)) await applyChanges(q, scopeId, part, byToken);
@@ -148,8 +160,7 @@ async function applyChanges(q: Q, scopeId: number, tokens: number[], byToken: Ma
   for (const t of tokens) {
     const c = byToken.get(t)!;
     const blocks = old.get(t) ?? [];
-    const current = blocks.flatMap((b) => blockPostings(decodeBlock(b)));
-    const next = buildBlocks(mergePostings(current, c.remove, c.add));
+    const next = buildBlocks(mergePostings(blocks.map(decodeBlock), c.remove, c.add.sorted()));
     const before = new Map(blocks.map((b) => [b.lo, b]));
     for (const b of next) {
       const was = before.get(b.lo);
@@ -229,21 +240,21 @@ export async function search(q: Q, plan: SearchPlan): Promise<EngineResult> {
   // The query as a tree of cursors (a new tree per walk; a token's cursor is shared in a tree).
   const build = (preload: boolean): Node | null => {
     const cursors = new Map<number, ListCursor>();
-    const list = (id: number) => {
+    const list = (id: number, firstLoad = FIRST_LOAD) => {
       let c = cursors.get(id);
       if (!c) {
-        cursors.set(id, (c = new ListCursor(id)));
+        cursors.set(id, (c = new ListCursor(id, firstLoad)));
         const blocks = preload ? initial.get(id) : undefined;
         if (blocks) {
           // The first statement's answer, as if the cursor had asked for it.
-          const limit = exactIds.has(id) ? FIRST_LOAD : 1;
           c.pending = plan.topId;
-          c.receive([{ target: plan.topId, limit }], [blocks]);
+          c.receive([{ target: plan.topId, limit: exactIds.has(id) ? FIRST_LOAD : 1 }], [blocks]);
         }
       }
       return c;
     };
-    const any = (tokenIds: number[]): Node | null => (tokenIds.length === 0 ? null : tokenIds.length === 1 ? list(tokenIds[0]!) : new UnionNode(tokenIds.map(list)));
+    const any = (tokenIds: number[]): Node | null =>
+      tokenIds.length === 0 ? null : tokenIds.length === 1 ? list(tokenIds[0]!) : new UnionNode(tokenIds.map((id) => list(id, 1)));
     const nodes: Node[] = [];
     let e = 0;
     for (const w of plan.words) {
@@ -305,6 +316,7 @@ export async function search(q: Q, plan: SearchPlan): Promise<EngineResult> {
   if (!fromTop) {
     page = [];
     let seen = 0;
+    if (plan.startId < plan.minId) return { page, count };
     await walk(build(false)!, fetch, plan.startId, plan.minId, (id) => {
       if (++seen > plan.skip) page.push(id);
       return page.length <= plan.limit;

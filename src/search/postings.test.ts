@@ -5,7 +5,6 @@ import {
   AndNode,
   BLOCK_MAX_BYTES,
   BLOCK_MAX_POSTINGS,
-  blockPostings,
   buildBlocks,
   decodeBlock,
   decodeIds,
@@ -14,12 +13,28 @@ import {
   ListCursor,
   mergePostings,
   phraseNode,
+  PostingsBuilder,
   UnionNode,
   walk,
   type Node,
-  type Posting,
+  type Postings,
   type StoredBlock,
 } from './postings.js';
+
+interface Posting {
+  rowid: number;
+  positions: number[];
+}
+
+/** Objects → flat postings, and back. */
+function flat(ps: readonly Posting[]): PostingsBuilder {
+  const b = new PostingsBuilder();
+  for (const p of ps) b.add(p.rowid, p.positions);
+  return b;
+}
+function objects(p: Postings): Posting[] {
+  return Array.from(p.rowids, (rowid, i) => ({ rowid, positions: Array.from(p.pos).slice(p.posStart[i]!, p.posStart[i + 1]!) }));
+}
 
 /** Distinct row ids, newest first, each with sorted distinct positions. */
 const postingList = (maxLen = 300, maxId = 5000) =>
@@ -33,7 +48,6 @@ const postingList = (maxLen = 300, maxId = 5000) =>
     )
     .map(([ids, ps]) => ids.map((rowid, i) => ({ rowid, positions: ps[i]!.sort((a, b) => a - b) })));
 
-const plain = (ps: readonly Posting[]) => ps.map((p) => ({ rowid: p.rowid, positions: [...Array.from(p.positions)] }));
 
 describe('posting blocks', () => {
   test('encode/decode round trip, also for row ids near 2^53', () => {
@@ -44,19 +58,19 @@ describe('posting blocks', () => {
       { rowid: 2 ** 20, positions: [3] },
       { rowid: 0, positions: [1] },
     ];
-    assert.deepEqual(plain(blockPostings(decodeBlock(encodeBlock(ps)))), ps);
+    assert.deepEqual(objects(decodeBlock(encodeBlock(flat(ps)))), ps);
     assert.deepEqual(decodeIds(encodeIds([0, 1, 300, big])), [0, 1, 300, big]);
     fc.assert(
-      fc.property(postingList(), (ps) => ps.length === 0 || JSON.stringify(plain(blockPostings(decodeBlock(encodeBlock(ps))))) === JSON.stringify(plain(ps))),
+      fc.property(postingList(), (ps) => ps.length === 0 || JSON.stringify(objects(decodeBlock(encodeBlock(flat(ps))))) === JSON.stringify(ps)),
     );
   });
 
   test('buildBlocks: disjoint blocks, newest first, within the limits, holding exactly the postings', () => {
     fc.assert(
       fc.property(postingList(2000, 100_000), (ps) => {
-        const blocks = buildBlocks(ps);
-        const back = blocks.flatMap((b) => plain(blockPostings(decodeBlock(b))));
-        assert.deepEqual(back, plain(ps));
+        const blocks = buildBlocks(flat(ps));
+        const back = blocks.flatMap((b) => objects(decodeBlock(b)));
+        assert.deepEqual(back, ps);
         for (let i = 0; i < blocks.length; i++) {
           const b = blocks[i]!;
           assert.ok(b.lo <= b.hi);
@@ -71,29 +85,43 @@ describe('posting blocks', () => {
 
   test('blocks are filled from the oldest posting: a newer posting leaves the older blocks as they were', () => {
     const ps = Array.from({ length: 3000 }, (_, i) => ({ rowid: 3000 - i, positions: [i % 7] }));
-    const before = buildBlocks(ps);
-    const after = buildBlocks([{ rowid: 3001, positions: [1] }, ...ps]);
+    const before = buildBlocks(flat(ps));
+    const after = buildBlocks(flat([{ rowid: 3001, positions: [1] }, ...ps]));
     assert.deepEqual(after.slice(1).map((b) => b.lo), before.slice(1).map((b) => b.lo));
     assert.deepEqual(after.slice(1), before.slice(1));
   });
 
   test('one posting larger than a block is a block of its own', () => {
     const huge = { rowid: 7, positions: Array.from({ length: 5000 }, (_, i) => i * 3) };
-    const blocks = buildBlocks([{ rowid: 9, positions: [1] }, huge, { rowid: 2, positions: [1] }]);
+    const blocks = buildBlocks(flat([{ rowid: 9, positions: [1] }, huge, { rowid: 2, positions: [1] }]));
     assert.deepEqual(blocks.map((b) => b.n), [1, 1, 1]);
     assert.equal(decodeBlock(blocks[1]!).pos.length, 5000);
   });
 
   test('mergePostings removes, then adds (a document re-indexed under the same id)', () => {
-    const cur = [{ rowid: 9, positions: [1] }, { rowid: 5, positions: [2] }, { rowid: 1, positions: [3] }];
-    const out = mergePostings(cur, new Set([5, 9]), [{ rowid: 5, positions: [8] }, { rowid: 7, positions: [4] }]);
-    assert.deepEqual(plain(out), [{ rowid: 7, positions: [4] }, { rowid: 5, positions: [8] }, { rowid: 1, positions: [3] }]);
+    const blocks = [flat([{ rowid: 9, positions: [1] }, { rowid: 5, positions: [2] }]), flat([{ rowid: 1, positions: [3] }])];
+    const add = flat([{ rowid: 5, positions: [8] }, { rowid: 7, positions: [4] }, { rowid: 12, positions: [] }]).sorted();
+    const out = mergePostings(blocks, new Set([5, 9]), add);
+    assert.deepEqual(objects(out), [{ rowid: 12, positions: [] }, { rowid: 7, positions: [4] }, { rowid: 5, positions: [8] }, { rowid: 1, positions: [3] }]);
+  });
+
+  test('mergePostings against a model (property)', () => {
+    fc.assert(
+      fc.property(postingList(300, 2000), fc.uniqueArray(fc.integer({ min: 1, max: 2000 })), postingList(50, 2000), (cur, rm, add) => {
+        const remove = new Set(rm);
+        const cut = Math.floor(cur.length / 2);
+        const out = objects(mergePostings([flat(cur.slice(0, cut)), flat(cur.slice(cut))], remove, flat([...add].reverse()).sorted()));
+        const byId = new Map(cur.filter((p) => !remove.has(p.rowid)).map((p) => [p.rowid, p]));
+        for (const p of add) byId.set(p.rowid, p);
+        assert.deepEqual(out, [...byId.values()].sort((a, b) => b.rowid - a.rowid));
+      }),
+    );
   });
 });
 
 /** A store of lists in blocks, and a fetcher answering like the PostgreSQL engine; counts round trips. */
 function store(lists: Posting[][]) {
-  const blocks = lists.map((ps) => buildBlocks(ps));
+  const blocks = lists.map((ps) => buildBlocks(flat(ps)));
   let trips = 0;
   const fetch = async (cursors: ListCursor[]) => {
     trips++;

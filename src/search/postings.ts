@@ -22,9 +22,15 @@ export const BLOCK_MAX_BYTES = 1800;
 /** …and up to this many postings. */
 export const BLOCK_MAX_POSTINGS = 512;
 
-export interface Posting {
-  rowid: number;
-  positions: ArrayLike<number>;
+/**
+ * Postings in flat arrays, newest first: posting i is row id rowids[i] with the positions
+ * pos[posStart[i] … posStart[i+1]). A decoded Block is one; writers build them with PostingsBuilder
+ * (flat arrays: indexing a batch handles millions of postings without an object each).
+ */
+export interface Postings {
+  rowids: ArrayLike<number>;
+  posStart: ArrayLike<number>;
+  pos: ArrayLike<number>;
 }
 
 /** A block as stored: row-id interval, number of postings, encoded postings. */
@@ -109,31 +115,70 @@ export function decodeIds(data: Uint8Array): number[] {
 
 // --- blocks ---------------------------------------------------------------------------------
 
-function positionsSize(p: ArrayLike<number>): number {
-  let s = varintSize(p.length);
+/** Collects postings; `sorted()` gives them newest first. */
+export class PostingsBuilder implements Postings {
+  rowids: number[] = [];
+  posStart: number[] = [0];
+  pos: number[] = [];
+
+  get length(): number {
+    return this.rowids.length;
+  }
+
+  add(rowid: number, positions: ArrayLike<number>, from = 0, to = positions.length): void {
+    this.rowids.push(rowid);
+    for (let k = from; k < to; k++) this.pos.push(positions[k]!);
+    this.posStart.push(this.pos.length);
+  }
+
+  /** Appends posting i of `src`. */
+  addFrom(src: Postings, i: number): void {
+    this.rowids.push(src.rowids[i]!);
+    for (let k = src.posStart[i]!; k < src.posStart[i + 1]!; k++) this.pos.push(src.pos[k]!);
+    this.posStart.push(this.pos.length);
+  }
+
+  /** The postings newest first (itself when they already are). */
+  sorted(): Postings {
+    const ids = this.rowids;
+    let ordered = true;
+    for (let i = 1; i < ids.length && ordered; i++) if (ids[i]! > ids[i - 1]!) ordered = false;
+    if (ordered) return this;
+    const order = ids.map((_, i) => i).sort((a, b) => ids[b]! - ids[a]!);
+    const out = new PostingsBuilder();
+    for (const i of order) out.addFrom(this, i);
+    return out;
+  }
+}
+
+/** Bytes of posting i's positions (count and deltas). */
+function positionsSize(p: Postings, i: number): number {
+  const from = p.posStart[i]!;
+  const to = p.posStart[i + 1]!;
+  let s = varintSize(to - from);
   let prev = 0;
-  for (let i = 0; i < p.length; i++) {
-    s += varintSize(p[i]! - prev);
-    prev = p[i]!;
+  for (let k = from; k < to; k++) {
+    s += varintSize(p.pos[k]! - prev);
+    prev = p.pos[k]!;
   }
   return s;
 }
 
-/** Encodes postings (newest first, distinct row ids) as one block. */
-export function encodeBlock(postings: readonly Posting[]): StoredBlock {
-  const w = new Writer(postings.length * 4);
-  let prev = 0;
-  postings.forEach((p, i) => {
-    if (i > 0) w.uint(prev - p.rowid);
-    prev = p.rowid;
-    w.uint(p.positions.length);
+/** Encodes postings [from, to) of `p` (newest first, distinct row ids) as one block. */
+export function encodeBlock(p: Postings, from = 0, to = p.rowids.length): StoredBlock {
+  const w = new Writer((to - from) * 4);
+  for (let i = from; i < to; i++) {
+    if (i > from) w.uint(p.rowids[i - 1]! - p.rowids[i]!);
+    const a = p.posStart[i]!;
+    const b = p.posStart[i + 1]!;
+    w.uint(b - a);
     let last = 0;
-    for (let k = 0; k < p.positions.length; k++) {
-      w.uint(p.positions[k]! - last);
-      last = p.positions[k]!;
+    for (let k = a; k < b; k++) {
+      w.uint(p.pos[k]! - last);
+      last = p.pos[k]!;
     }
-  });
-  return { lo: postings[postings.length - 1]!.rowid, hi: postings[0]!.rowid, n: postings.length, data: w.bytes() };
+  }
+  return { lo: p.rowids[to - 1]!, hi: p.rowids[from]!, n: to - from, data: w.bytes() };
 }
 
 export function decodeBlock(b: StoredBlock): Block {
@@ -175,29 +220,21 @@ export function decodeBlock(b: StoredBlock): Block {
   return { lo: b.lo, hi: b.hi, rowids, posStart, pos: pos.subarray(0, np) };
 }
 
-/** The postings of decoded blocks, newest first. */
-export function blockPostings(b: Block): Posting[] {
-  const out: Posting[] = [];
-  for (let k = 0; k < b.rowids.length; k++) out.push({ rowid: b.rowids[k]!, positions: b.pos.subarray(b.posStart[k]!, b.posStart[k + 1]!) });
-  return out;
-}
-
 /**
  * Cuts a posting list (newest first) into blocks, filled from the oldest posting up: a block
  * keeps its `lo` when newer postings arrive, so that appending the newest documents rewrites
  * only the newest, partly filled block. Returns the blocks newest first.
  */
-export function buildBlocks(postings: readonly Posting[]): StoredBlock[] {
+export function buildBlocks(p: Postings): StoredBlock[] {
   const blocks: StoredBlock[] = [];
-  let end = postings.length; // the current block is postings[start, end)
+  let end = p.rowids.length; // the current block is [start, end)
   let start = end;
   let size = 0;
   while (start > 0) {
-    const p = postings[start - 1]!;
-    // p becomes the block's first posting; the previous first one gets a row-id delta.
-    const add = positionsSize(p.positions) + (start < end ? varintSize(p.rowid - postings[start]!.rowid) : 0);
+    // Posting start − 1 becomes the block's first; the previous first one gets a row-id delta.
+    const add = positionsSize(p, start - 1) + (start < end ? varintSize(p.rowids[start - 1]! - p.rowids[start]!) : 0);
     if (start < end && (end - start >= BLOCK_MAX_POSTINGS || size + add > BLOCK_MAX_BYTES)) {
-      blocks.push(encodeBlock(postings.slice(start, end)));
+      blocks.push(encodeBlock(p, start, end));
       end = start;
       size = 0;
       continue;
@@ -205,28 +242,28 @@ export function buildBlocks(postings: readonly Posting[]): StoredBlock[] {
     size += add;
     start--;
   }
-  if (end > 0) blocks.push(encodeBlock(postings.slice(0, end)));
+  if (end > 0) blocks.push(encodeBlock(p, 0, end));
   return blocks.reverse();
 }
 
 /**
- * Applies changes to a stretch of a posting list: removes the row ids of `remove`, then adds
- * `add` (both in any order). Returns the new postings, newest first.
+ * Applies changes to a stretch of a posting list, given as its blocks (each newest first, the
+ * blocks newest first): removes the row ids of `remove`, then adds `add` (newest first; a row id
+ * present in both is replaced). Returns the postings, newest first.
  */
-export function mergePostings(current: readonly Posting[], remove: ReadonlySet<number>, add: readonly Posting[]): Posting[] {
-  const kept = remove.size ? current.filter((p) => !remove.has(p.rowid)) : [...current];
-  if (!add.length) return kept;
-  const added = [...add].sort((a, b) => b.rowid - a.rowid);
-  const out: Posting[] = [];
-  let i = 0;
+export function mergePostings(blocks: readonly Postings[], remove: ReadonlySet<number>, add: Postings): PostingsBuilder {
+  const out = new PostingsBuilder();
   let j = 0;
-  while (i < kept.length || j < added.length) {
-    if (j >= added.length || (i < kept.length && kept[i]!.rowid > added[j]!.rowid)) out.push(kept[i++]!);
-    else {
-      if (i < kept.length && kept[i]!.rowid === added[j]!.rowid) i++; // replaced
-      out.push(added[j++]!);
+  const nAdd = add.rowids.length;
+  for (const b of blocks) {
+    for (let i = 0; i < b.rowids.length; i++) {
+      const r = b.rowids[i]!;
+      while (j < nAdd && add.rowids[j]! > r) out.addFrom(add, j++);
+      if (j < nAdd && add.rowids[j] === r) continue; // replaced by the added one
+      if (!remove.has(r)) out.addFrom(b, i);
     }
   }
+  while (j < nAdd) out.addFrom(add, j++);
   return out;
 }
 
@@ -261,9 +298,9 @@ export interface BlockRequest {
 }
 
 /**
- * What a list knows about targets in [lo, upTo]: for each of them `block` holds the first
- * posting at or below it (no block of the list starts in (block.lo, upTo]), or the list has
- * nothing at or below upTo (block null, lo −∞).
+ * What a list knows about the targets in [lo, upTo]: block `raw` holds the first posting at or
+ * below each of them (no block of the list starts in (raw.lo, upTo]); or, with `raw` null and lo
+ * −∞, the list has nothing at or below upTo.
  */
 interface Known {
   lo: number;
@@ -276,10 +313,12 @@ interface Known {
 /** Hints sent with one load, at most. */
 const MAX_HINTS = 64;
 /**
- * Blocks of a list's first load (then 4 and 16 times as many): a count up to 1,000 usually needs
- * no second round trip (blocks are decoded only when the walk reaches them).
+ * Blocks of a list's first load (then 4 and 16 times as many, up to MAX_LOAD): a count up to 1,000
+ * usually needs no second round trip (blocks are decoded only when the walk reaches them). Lists
+ * under a union (a character's hundreds of bigrams) start with one block.
  */
 export const FIRST_LOAD = 8;
+const MAX_LOAD = 64;
 
 /**
  * One token's posting list, loaded block by block. A load asks for the blocks from the pending
@@ -301,7 +340,11 @@ export class ListCursor implements Node {
   private cur = Number.POSITIVE_INFINITY;
   private at = Number.POSITIVE_INFINITY;
 
-  constructor(readonly tokenId: number) {}
+  constructor(
+    readonly tokenId: number,
+    /** Blocks of the first load (FIRST_LOAD, or 1 under a union). */
+    readonly firstLoad = FIRST_LOAD,
+  ) {}
 
   seek(target: number): boolean {
     if (target > this.at) target = this.at;
@@ -372,7 +415,7 @@ export class ListCursor implements Node {
     const span = spans.length ? spans.reduce((a, b) => a + b, 0) / spans.length : Number.POSITIVE_INFINITY;
     const apart = hints.length ? (target - hints[hints.length - 1]!) / hints.length : 0;
     if (apart > span) return [{ target, limit: 1 }, ...hints.map((h) => ({ target: h, limit: 1 }))];
-    return [{ target, limit: FIRST_LOAD * 4 ** Math.min(this.loads, 2) }];
+    return [{ target, limit: Math.min(MAX_LOAD, this.firstLoad * 4 ** this.loads) }];
   }
 
   private covers(t: number): boolean {

@@ -206,6 +206,15 @@ describe(`search: order, pages, count cap, filters (${testDialect})`, () => {
     const rare = await search(db, { scope: SCOPE, query: '罕见' });
     assert.deepEqual([rare.total, rare.totalCapped, rare.ids], [10, false, [1000, 900, 800, 700, 600, 500, 400, 300, 200, 100]]);
     assert.equal(rare.nextCursor, null);
+    // Every page, the last one too, reached by cursor, says how many hits there are.
+    let page = await search(db, { scope: SCOPE, query: '罕见', limit: 4 });
+    const seen = [...page.ids];
+    while (page.nextCursor) {
+      page = await search(db, { scope: SCOPE, query: '罕见', limit: 4, cursor: page.nextCursor });
+      assert.equal(page.total, 10);
+      seen.push(...page.ids);
+    }
+    assert.deepEqual(seen, rare.ids);
   });
 
   test('filters: every entry holds, a list holds with any of its keys; sort key range', async () => {

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ValidationError } from '../validation.js';
-import { documentTokens, fieldContainsWord, GAP, keyToken, MAX_QUERY_CHARS, MAX_QUERY_WORDS, normalize, parseQuery, scopeToken, type QueryWord } from './tokenize.js';
+import { documentTokens, fieldContainsWord, GAP, isBigram, keyToken, MAX_QUERY_CHARS, MAX_QUERY_WORDS, normalize, parseQuery, scopeToken, type QueryWord } from './tokenize.js';
 
 const HEAD = '\uE003';
 const TAIL = '\uE004';
@@ -59,6 +59,11 @@ describe('documentTokens', () => {
     assert.equal(first, 'a'.repeat(32));
     assert.notEqual(second, 'a'.repeat(8));
     assert.equal(occursIn(documentTokens([word]), parseQuery('a'.repeat(8)).words[0]!), false);
+  });
+
+  test('isBigram: two CJK characters, nothing else (the vocabulary of one-character queries)', () => {
+    assert.deepEqual(['政府', '𠮷野', '野𠮷', 'gb', '政', `${HEAD}政`, '政1', ''].map(isBigram), [true, true, true, false, false, false, false, false]);
+    fc.assert(fc.property(text(30), (t) => documentTokens([t]).every((tok) => isBigram(tok) === ([...tok].length === 2 && /^\p{Script=Han}+$/u.test(tok)))));
   });
 
   test('keys and scopes are tokens of their own, never equal to each other or to text tokens', () => {

@@ -24,12 +24,12 @@
  *               exactly (〔 is not 【), or GAP when the run holds whitespace (which no query word
  *               contains). Fields are separated by a GAP too.
  *
- * A query of one CJK character alone matches it anywhere: the prefix query 政* over the bigrams,
- * or the tail 政$ (a prefix index, or every character indexed once more, would make that one
- * index lookup, for +50–70 % of index size: see docs/architecture.md).
+ * A query of one CJK character alone matches it anywhere: any bigram starting with it (the
+ * engines keep a vocabulary of the bigrams), or its tail (indexing every character once more, or
+ * an FTS5 prefix index, would cost +50–70 % of index size: see docs/architecture.md).
  *
- * Tokens carrying a private-use mark (GAP, separators, heads, tails, scopes, keys) never collide with
- * text tokens: private-use characters in the text are separators and end up hex-encoded.
+ * Tokens carrying a private-use mark (GAP, separators, heads, tails, scopes, keys) never collide
+ * with text tokens: private-use characters in the text are separators and end up hex-encoded.
  *
  * What a query word matches (the exact contract, checked against a brute-force substring search
  * in the tests): the normalized document field contains the normalized word (leading and trailing
@@ -187,7 +187,7 @@ export function documentTokens(fields: readonly (string | null | undefined)[]): 
 /**
  * One word of a query. `phrase`: tokens at adjacent positions, occurring exactly where the word
  * does. `char`: a word of one CJK character, which occurs anywhere: as the first character of a
- * bigram (prefix query `prefix`*) or as the last of a run (the token `tail`).
+ * bigram (a bigram starting with `prefix`) or as the last of a run (the token `tail`).
  */
 export type QueryWord =
   | { kind: 'phrase'; /** the normalized word */ text: string; tokens: string[] }
@@ -267,6 +267,13 @@ function isLowSurrogate(s: string, i: number): boolean {
 
 function charBefore(s: string, at: number): string {
   return isLowSurrogate(s, at - 1) ? s.slice(at - 2, at) : s.slice(at - 1, at);
+}
+
+/** True for a bigram token (two CJK characters): what a one-character query expands to. */
+export function isBigram(token: string): boolean {
+  const a = token.codePointAt(0)!;
+  const b = token.codePointAt(a > 0xffff ? 2 : 1);
+  return b !== undefined && token.length === (a > 0xffff ? 2 : 1) + (b > 0xffff ? 2 : 1) && kindOf(a) === CJK && kindOf(b) === CJK;
 }
 
 /** The token of a filter key (any string). */

@@ -5,7 +5,8 @@
  *   order of results, newest first), scope, the caller's id and sort key; on PostgreSQL also the
  *   ids of the tokens it is listed under (to remove it).
  * - SQLite: search_fts, an FTS5 table (contentless, deletable, ascii tokenizer over our own
- *   tokens, positions kept), row id = the document's internal id.
+ *   tokens, positions kept), row id = the document's internal id; search_tokens, the bigrams seen
+ *   (in byte order: the bigrams of one character are one range, for one-character queries).
  * - PostgreSQL: search_tokens (the token dictionary; byte order, so that the bigrams of one
  *   character are one range) and search_postings (posting lists in blocks, src/search/postings.ts;
  *   fillfactor 90 leaves room for in-place updates of the newest blocks).
@@ -27,6 +28,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   if (d === 'sqlite') {
     await sql`CREATE VIRTUAL TABLE search_fts USING fts5(tokens, content='', contentless_delete=1, tokenize='ascii', detail=full)`.execute(db);
+    await sql`CREATE TABLE search_tokens (id INTEGER PRIMARY KEY, token TEXT NOT NULL CONSTRAINT search_tokens_token UNIQUE)`.execute(db);
     return;
   }
   await sql`CREATE TABLE search_tokens (
@@ -46,9 +48,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   const d = await dialectOf(db);
   if (d === 'sqlite') await sql`DROP TABLE IF EXISTS search_fts`.execute(db);
-  else {
-    await db.schema.dropTable('search_postings').ifExists().execute();
-    await db.schema.dropTable('search_tokens').ifExists().execute();
-  }
+  else await db.schema.dropTable('search_postings').ifExists().execute();
+  await db.schema.dropTable('search_tokens').ifExists().execute();
   await db.schema.dropTable('search_documents').ifExists().execute();
 }

@@ -404,9 +404,11 @@ export function register(app: FastifyInstance): void {
     }
     const offset = (page - 1) * PORTAL_PAGE_SIZE;
     if (offset > MAX_SEARCH_OFFSET) throw new HttpError(400, `翻页过深，请缩小检索范围（最多查看前 ${MAX_SEARCH_OFFSET} 条结果）。`);
-    const found = await searchPublic(db, { query: q, words, agencyIds: column ? subtreeIds(tree, column.id) : null, limit: PORTAL_PAGE_SIZE, offset });
-    const pages = pagesOf(found.total, page);
-    return sendPage(reply, <SearchPage column={column} columns={columns} q={q} error={null} result={{ rows: found.rows, total: found.total, page, pages }} />);
+    const found = await searchPublic(db, { query: q, words, columnId: column?.id ?? null, limit: PORTAL_PAGE_SIZE, offset });
+    // Past the counted hits ("1000 余") there may be more pages, up to the deepest the index serves.
+    const deepest = Math.floor(MAX_SEARCH_OFFSET / PORTAL_PAGE_SIZE) + 1;
+    const pages = found.totalCapped ? Math.min(Math.max(Math.ceil(found.total / PORTAL_PAGE_SIZE), page) + (found.rows.length === PORTAL_PAGE_SIZE ? 1 : 0), deepest) : pagesOf(found.total, page);
+    return sendPage(reply, <SearchPage column={column} columns={columns} q={q} error={null} result={{ rows: found.rows, total: found.total, totalCapped: found.totalCapped, page, pages }} />);
   });
 
   // -------------------------------------------------------------------------------------------

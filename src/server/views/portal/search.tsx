@@ -14,7 +14,7 @@ export interface SearchPageProps {
   q: string;
   /** A message about the query (empty, too long …); results are then absent. */
   error: string | null;
-  result: { rows: readonly PublicListRow[]; total: number; page: number; pages: number } | null;
+  result: { rows: readonly PublicListRow[]; total: number; totalCapped: boolean; page: number; pages: number } | null;
 }
 
 export function searchQuery(q: string, column: AgencyRow | null, page?: number): string {
@@ -70,7 +70,7 @@ export function SearchPage({ column, columns, q, error, result }: SearchPageProp
         <section aria-labelledby="results-title">
           <h2 id="results-title">检索结果</h2>
           <p role="status">
-            {column ? `在${column.name}专栏中` : '在全部专栏中'}检索“{q}”，共 {result.total} 条{result.pages > 1 ? `，第 ${result.page} 页，共 ${result.pages} 页` : ''}。
+            {column ? `在${column.name}专栏中` : '在全部专栏中'}检索“{q}”，共 {result.total}{result.totalCapped ? ' 余' : ''} 条{result.pages > 1 ? `，第 ${result.page} 页，共 ${result.totalCapped ? `${result.pages} 余` : result.pages} 页` : ''}。
           </p>
           {result.rows.length ? <DocList rows={result.rows} /> : <p>没有找到符合条件的信息。可以换用较短或不同的词语，或者浏览目录。</p>}
           <Pager current={result.page} pages={result.pages} href={(n) => `${XXGK}/search${searchQuery(q, column, n)}`} />
