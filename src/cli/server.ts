@@ -1,6 +1,7 @@
 /**
- * `gongkai serve`, `gongkai db migrate`, `gongkai agency add`, `gongkai user add`: running the web
- * application and preparing its database (the first administrator of a production installation).
+ * `gongkai serve`, `gongkai db migrate`, `gongkai agency add`, `gongkai user add`, `gongkai search
+ * reindex`: running the web application and preparing its database (the first administrator of a
+ * production installation), and rebuilding the search index.
  */
 import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +10,7 @@ import type { Role } from '../db/schema.js';
 import { createUser, findUserByUsername, grantRole } from '../accounts/user.repository.js';
 import { AmbiguousAgencyError, createAgency, findAgencyByName, AGENCY_KIND_LABELS } from '../agencies/agency.repository.js';
 import { audit } from '../audit/audit.js';
+import { reindexCatalogue } from '../catalogue/search-index.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { DatabaseConfigError } from '../db/database.js';
 import { MigrationError } from '../db/migrate.js';
@@ -80,6 +82,17 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async () => {
       await withDb(ctx, async (db) => {
         ctx.io.out(`数据库已是最新结构（${db.dialect === 'sqlite' ? `SQLite ${db.location}` : `PostgreSQL ${db.location}`}）\n`);
+      });
+    });
+
+  const searchCmd = program.command('search').description('全文检索索引 (the search index)');
+  searchCmd
+    .command('reindex')
+    .description('重建主动公开信息的检索索引 (index every public catalogue item again)')
+    .action(async () => {
+      await withDb(ctx, async (db) => {
+        const n = await reindexCatalogue(db);
+        ctx.io.out(`已重建检索索引：${n} 条已公开的信息\n`);
       });
     });
 

@@ -1,0 +1,103 @@
+/**
+ * The database verbs of the CLI on a fresh SQLite data folder (and the PostgreSQL test server when
+ * TEST_DATABASE_URL is set, in a schema of its own): what a production installation runs first.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { cli } from '../../test/support/cli.js';
+import { TEST_DATABASE_URL } from '../../test/support/db.js';
+
+describe('gongkai db / agency / user / search (CLI)', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  /** PostgreSQL: the database made for this file. */
+  let schema: string | null = null;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gongkai-cli-'));
+    env = { GONGKAI_DATA: dir, GONGKAI_DEMO: '0' };
+    if (TEST_DATABASE_URL) {
+      // A database of its own on the test server (the CLI takes a URL, which names no schema).
+      schema = `gongkai_cli_${Math.random().toString(36).slice(2, 10)}`;
+      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await c.connect();
+      await c.query(`CREATE DATABASE ${schema}`);
+      await c.end();
+      const url = new URL(TEST_DATABASE_URL);
+      url.pathname = `/${schema}`;
+      env = { ...env, DATABASE_URL: url.toString() };
+    }
+  });
+  after(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    if (schema) {
+      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${schema} WITH (FORCE)`);
+      await c.end();
+    }
+  });
+
+  test('db migrate on an empty database, then again (nothing to do)', async () => {
+    const r = await cli(['db', 'migrate'], env);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /数据库已是最新结构/);
+    assert.equal((await cli(['db', 'migrate'], env)).code, 0);
+  });
+
+  test('agency add: a tree, and bad input refused with exit 2 and one line on stderr', async () => {
+    const gov = await cli(['agency', 'add', '--name', '某区人民政府', '--kind', 'government', '--code', '11370400GOV'], env);
+    assert.equal(gov.code, 0, gov.err);
+    assert.match(gov.out, /已登记：某区人民政府/);
+    const town = await cli(['agency', 'add', '--name', '某镇人民政府', '--kind', 'town', '--parent', '某区人民政府'], env);
+    assert.equal(town.code, 0, town.err);
+    assert.match(town.out, /上级 某区人民政府/);
+    for (const [args, message] of [
+      [['--name', '某区人民政府', '--kind', 'government'], /已存在/],
+      [['--name', '某局', '--kind', 'ministry'], /--kind 必须是/],
+      [['--name', '  ', '--kind', 'department'], /--name 不能为空/],
+      [['--name', '某局', '--kind', 'department', '--parent', '不存在的政府'], /找不到机关「不存在的政府」/],
+      [['--kind', 'department'], /--name/],
+    ] as const) {
+      const r = await cli(['agency', 'add', ...args], env);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.out}`);
+      assert.match(r.err, message);
+    }
+  });
+
+  test('user add: the first administrator with a one-time password; bad input refused', async () => {
+    const r = await cli(['user', 'add', '--username', 'root-admin', '--name', '管理员', '--agency', '某区人民政府', '--role', 'admin'], env);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /已创建账号 root-admin/);
+    assert.match(r.out, /初始密码（只显示这一次）：\S{16}/);
+    for (const [args, message] of [
+      [['--username', 'root-admin', '--name', '又一个', '--agency', '某区人民政府', '--role', 'clerk'], /已存在/],
+      [['--username', 'a b', '--name', '某人', '--agency', '某区人民政府', '--role', 'clerk'], /--username 只能包含/],
+      [['--username', 'someone', '--name', '某人', '--agency', '某区人民政府', '--role', 'king'], /--role 必须是/],
+      [['--username', 'someone', '--name', '某人', '--agency', '火星政府', '--role', 'clerk'], /找不到机关/],
+    ] as const) {
+      const x = await cli(['user', 'add', ...args], env);
+      assert.equal(x.code, 2, args.join(' '));
+      assert.match(x.err, message);
+    }
+  });
+
+  test('search reindex on a catalogue without public items', async () => {
+    const r = await cli(['search', 'reindex'], env);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /已重建检索索引：0 条/);
+  });
+
+  test('a database that cannot be opened: exit 1 and the reason, nothing else', async () => {
+    const r = await cli(['db', 'migrate'], { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    assert.equal(r.code, 1);
+    assert.match(r.err, /无法连接 PostgreSQL/);
+    const bad = await cli(['db', 'migrate'], { ...env, DATABASE_URL: 'mysql://root@localhost/x' });
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /只支持 PostgreSQL/);
+  });
+});
