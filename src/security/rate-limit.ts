@@ -1,5 +1,5 @@
 /**
- * Rate limits on public forms (online application, tracking lookups): a sliding window of hits per
+ * Rate limits on public forms (online application, tracking lookups) and the public search: a sliding window of hits per
  * (bucket, key) kept in the database, so that every app node sees the same counts. Concurrent
  * requests may overshoot a limit by the number of nodes at most; the limits are generous enough
  * for people and tight enough against scripts.
@@ -19,6 +19,8 @@ export const LIMITS = {
   apply: { bucket: 'apply', max: 10, windowMs: 3600_000 },
   /** Tracking lookups per address (the 查询码 must not be guessable by trying). */
   track: { bucket: 'track', max: 30, windowMs: 15 * 60_000 },
+  /** Searches of the public column per address (generous for people; a scraper is slowed down). */
+  search: { bucket: 'search', max: 120, windowMs: 60_000 },
 } as const satisfies Record<string, Limit>;
 
 export interface RateVerdict {

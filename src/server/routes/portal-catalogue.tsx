@@ -47,6 +47,7 @@ import { RulesPage } from '../views/portal/rules.js';
 import { SearchPage } from '../views/portal/search.js';
 import { registerPortalAdmin } from './portal-admin.js';
 import { rateLimit, refuseMultipart } from './public-desk.js';
+import { LIMITS } from '../../security/rate-limit.js';
 
 /** Items per list page. */
 export const PORTAL_PAGE_SIZE = 20;
@@ -404,6 +405,9 @@ export function register(app: FastifyInstance): void {
     }
     const offset = (page - 1) * PORTAL_PAGE_SIZE;
     if (offset > MAX_SEARCH_OFFSET) throw new HttpError(400, `翻页过深，请缩小检索范围（最多查看前 ${MAX_SEARCH_OFFSET} 条结果）。`);
+    if (await rateLimit(req, reply, LIMITS.search)) {
+      return sendPage(reply, <SearchPage column={column} columns={columns} q={q} error={`检索过于频繁，请${reply.getHeader('retry-after')}秒后再试。`} result={null} />);
+    }
     const found = await searchPublic(db, { query: q, words, columnId: column?.id ?? null, limit: PORTAL_PAGE_SIZE, offset });
     // Past the counted hits ("1000 余") there may be more pages, up to the deepest the index serves.
     const deepest = Math.floor(MAX_SEARCH_OFFSET / PORTAL_PAGE_SIZE) + 1;
