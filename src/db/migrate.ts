@@ -13,6 +13,7 @@ import * as m2026112806 from './migrations/2026112806_letter_events_form_tokens.
 import * as m2026112807 from './migrations/2026112807_data_versions.js';
 import * as m2026112808 from './migrations/2026112808_search.js';
 import * as m2026112809 from './migrations/2026112809_catalogue.js';
+import * as m2026112810 from './migrations/2026112810_search_sequences.js';
 import * as m2026112811 from './migrations/2026112811_feedback.js';
 
 /** Every migration by name (exported for the migrations' own tests). */
@@ -26,6 +27,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026112807_data_versions': m2026112807,
   '2026112808_search': m2026112808,
   '2026112809_catalogue': m2026112809,
+  '2026112810_search_sequences': m2026112810,
   '2026112811_feedback': m2026112811,
 };
 

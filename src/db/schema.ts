@@ -471,6 +471,12 @@ export interface SearchDocumentsTable {
   token_ids: Uint8Array | null;
 }
 
+/** The next sequence number of a sort key in the search index (ids are never reused). */
+export interface SearchSequencesTable {
+  sort_key: number;
+  next_seq: number;
+}
+
 /** The search index's token dictionary (PostgreSQL: every token; SQLite: the bigrams). */
 export interface SearchTokensTable {
   id: Generated<number>;
@@ -513,6 +519,7 @@ export interface Database {
   feedback: FeedbackTable;
   disclosure_rule_items: DisclosureRuleItemsTable;
   search_documents: SearchDocumentsTable;
+  search_sequences: SearchSequencesTable;
   search_tokens: SearchTokensTable;
   search_postings: SearchPostingsTable;
 }

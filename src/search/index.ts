@@ -30,7 +30,7 @@ import { ValidationError } from '../validation.js';
 import * as pgEngine from './postgres.js';
 import * as ftsEngine from './sqlite.js';
 import { documentTokens, keyToken, parseQuery } from './tokenize.js';
-import { chunks, type IndexedRow, type PreparedDocument, type Q, type SearchPlan } from './types.js';
+import { chunks, type EngineResult, type IndexedRow, type PreparedDocument, type Q, type SearchPlan } from './types.js';
 
 /** A database handle: a Db, or a Db's transaction with its dialect (`{kysely: trx, dialect}`). */
 export interface SearchDb {
@@ -102,12 +102,13 @@ export async function indexDocuments(db: SearchDb, docs: readonly SearchDocument
     if (db.dialect === 'postgres') await pgEngine.lockWriters(q);
     const prepared = [...byKey.values()];
     const existing = await findExisting(q, prepared);
-    const nextSeq = new Map<number, number>();
+    const fresh: PreparedDocument[] = [];
     for (const doc of prepared) {
       const old = existing.get(docKey(doc.scope, doc.docId));
       if (old && old.sort_key === doc.sortKey) doc.id = old.id;
-      else doc.id = await allocateId(q, doc.sortKey, nextSeq);
+      else fresh.push(doc);
     }
+    await allocateIds(q, fresh);
     const removed = [...existing.values()];
     const written = db.dialect === 'postgres' ? await pgEngine.write(q, removed, prepared) : await ftsEngine.write(q, removed, prepared);
     for (const ids of chunks(removed.map((r) => r.id), 500)) await q.deleteFrom('search_documents').where('id', 'in', ids).execute();
@@ -198,8 +199,7 @@ export async function search(db: SearchDb, opts: SearchOptions): Promise<SearchR
   const maxId = Math.min((sortMax + 1) * SEQ - 1, below === null ? Number.MAX_SAFE_INTEGER : below - 1);
   const plan: SearchPlan = { scope: opts.scope, words: parsed.words, groups, minId: sortMin * SEQ, topId: (sortMax + 1) * SEQ - 1, startId: maxId, skip: offset, limit, cap: SEARCH_COUNT_CAP };
   if (plan.topId < plan.minId) return empty;
-  const run = async (q: Q) => {
-    const r = db.dialect === 'postgres' ? await pgEngine.search(q, plan) : await ftsEngine.search(q, plan);
+  const finish = async (q: Q, r: EngineResult): Promise<SearchResult> => {
     const page = r.page.slice(0, limit);
     const docIds = new Map<number, number>();
     if (page.length) {
@@ -214,10 +214,15 @@ export async function search(db: SearchDb, opts: SearchOptions): Promise<SearchR
       words,
     };
   };
-  // One snapshot for the count, the page and the ids (PostgreSQL reads several statements).
+  const run = async (q: Q) => finish(q, (db.dialect === 'postgres' ? await pgEngine.search(q, plan) : await ftsEngine.search(q, plan))!);
   if (db.kysely.isTransaction) return run(db.kysely);
-  const tx = db.kysely.transaction();
-  return db.dialect === 'postgres' ? tx.setIsolationLevel('repeatable read').setAccessMode('read only').execute(run) : tx.execute(run);
+  if (db.dialect === 'sqlite') return db.kysely.transaction().execute(run);
+  // PostgreSQL: most searches are answered by one statement (its own snapshot; ids are never
+  // reused, so mapping them to the caller's ids afterwards is safe). The others read several
+  // statements, in one repeatable-read snapshot.
+  const quick = await pgEngine.search(db.kysely, plan, { firstStatementOnly: true });
+  if (quick) return finish(db.kysely, quick);
+  return db.kysely.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(run);
 }
 
 // --- helpers ----------------------------------------------------------------------------------
@@ -245,22 +250,29 @@ async function findExisting(q: Q, docs: readonly PreparedDocument[]): Promise<Ma
   return out;
 }
 
-/** The next free id of a sort key: after the highest in use (the writer holds the lock). */
-async function allocateId(q: Q, sortKey: number, next: Map<number, number>): Promise<number> {
-  let seq = next.get(sortKey);
-  if (seq === undefined) {
-    const base = sortKey * SEQ;
-    const row = await q
-      .selectFrom('search_documents')
-      .select((e) => e.fn.max('id').as('m'))
-      .where('id', '>=', base)
-      .where('id', '<', base + SEQ)
-      .executeTakeFirst();
-    seq = row?.m === null || row?.m === undefined ? 0 : Number(row.m) - base + 1;
+/**
+ * Gives documents new ids: sortKey × 2^20 + the next sequence numbers of their sort key, in
+ * order (search_sequences; an id is never given twice, so an id read in one statement still
+ * names the same document, or none, in the next).
+ */
+async function allocateIds(q: Q, docs: readonly PreparedDocument[]): Promise<void> {
+  const bySortKey = new Map<number, PreparedDocument[]>();
+  for (const d of docs) {
+    const list = bySortKey.get(d.sortKey);
+    if (list) list.push(d);
+    else bySortKey.set(d.sortKey, [d]);
   }
-  if (seq >= SEQ) throw new RangeError(`search index: more than ${SEQ} documents with sort key ${sortKey}`);
-  next.set(sortKey, seq + 1);
-  return sortKey * SEQ + seq;
+  for (const [sortKey, list] of bySortKey) {
+    const row = await q
+      .insertInto('search_sequences')
+      .values({ sort_key: sortKey, next_seq: list.length })
+      .onConflict((oc) => oc.column('sort_key').doUpdateSet((eb) => ({ next_seq: eb('search_sequences.next_seq', '+', eb.ref('excluded.next_seq')) })))
+      .returning('next_seq')
+      .executeTakeFirstOrThrow();
+    const first = Number(row.next_seq) - list.length;
+    if (first + list.length > SEQ) throw new RangeError(`search index: more than ${SEQ} documents with sort key ${sortKey}`);
+    list.forEach((d, i) => (d.id = sortKey * SEQ + first + i));
+  }
 }
 
 function checkScope(scope: unknown): void {

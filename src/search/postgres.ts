@@ -194,7 +194,16 @@ function nextChar(c: string): string {
   return String.fromCodePoint(c.codePointAt(0)! + 1);
 }
 
-export async function search(q: Q, plan: SearchPlan): Promise<EngineResult> {
+/** Thrown by a walk of `search(…, {firstStatementOnly: true})` that needs a second statement. */
+class NeedsSnapshot extends Error {}
+
+/**
+ * Searches. `firstStatementOnly`: answer from the first statement alone (a snapshot of its own),
+ * or return null when the walk needs more blocks; the caller then searches again inside one
+ * repeatable-read transaction. Most searches (the count reached, or the lists ended, within the
+ * first blocks of each list) need only that statement.
+ */
+export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?: boolean } = {}): Promise<EngineResult | null> {
   const none: EngineResult = { page: [], count: 0 };
   const scope = scopeToken(plan.scope);
   const exact = new Set<string>([scope]);
@@ -276,6 +285,7 @@ export async function search(q: Q, plan: SearchPlan): Promise<EngineResult> {
     return nodes.length === 1 ? nodes[0]! : new AndNode(nodes);
   };
   const fetch = async (lists: ListCursor[]) => {
+    if (opts.firstStatementOnly) throw new NeedsSnapshot();
     // One row per request: (list, request) → blocks with lo ≤ target, newest first, up to limit.
     const requests = lists.map((c) => c.requests());
     const tokens: number[] = [];
@@ -308,11 +318,17 @@ export async function search(q: Q, plan: SearchPlan): Promise<EngineResult> {
   let count = 0;
   let page: number[] = [];
   const fromTop = plan.startId >= plan.topId;
-  await walk(root, fetch, plan.topId, plan.minId, (id) => {
-    count++;
-    if (fromTop && count > plan.skip && page.length <= plan.limit) page.push(id);
-    return count <= plan.cap || (fromTop && page.length <= plan.limit);
-  });
+  if (!fromTop && opts.firstStatementOnly && plan.startId >= plan.minId) return null;
+  try {
+    await walk(root, fetch, plan.topId, plan.minId, (id) => {
+      count++;
+      if (fromTop && count > plan.skip && page.length <= plan.limit) page.push(id);
+      return count <= plan.cap || (fromTop && page.length <= plan.limit);
+    });
+  } catch (e) {
+    if (e instanceof NeedsSnapshot) return null;
+    throw e;
+  }
   if (!fromTop) {
     page = [];
     let seen = 0;

@@ -11,10 +11,11 @@
  * whatever the size of the index; a search never looks at a document that is not a hit
  * candidate of its rarest token (the leapfrog join below skips whole blocks).
  *
- * Block layout (`data`): for each posting, newest first: the row id as a varint delta from the
- * previous posting (absent for the first, whose row id is the block's `hi`), the number of
- * positions, then the positions as varint deltas (the first from 0). Key tokens (scope, filter
- * keys) have no positions.
+ * Block layout (`data`), postings newest first, in three parts so that a walk reads row ids
+ * without touching positions: the row ids as varint deltas from the previous posting (n − 1 of
+ * them: the first row id is the block's `hi`); the byte length of each posting's positions (n
+ * varints); the positions of each posting as varint deltas (the first from 0). Filter-key tokens
+ * have no positions.
  */
 
 /** A block grows up to this many bytes (PostgreSQL stores rows under ~2 kB inline, uncompressed). */
@@ -41,13 +42,16 @@ export interface StoredBlock {
   data: Uint8Array;
 }
 
-/** A decoded block: postings newest first; the positions of posting i are pos[posStart[i] … posStart[i+1]). */
+/**
+ * A block as a walk reads it: row ids (newest first), and where each posting's positions are in
+ * `data` (bytes posOff[i] … posOff[i+1]), decoded only for the candidates of a phrase.
+ */
 export interface Block {
   lo: number;
   hi: number;
   rowids: Float64Array;
-  posStart: Uint32Array;
-  pos: Uint32Array;
+  posOff: Uint32Array;
+  data: Uint8Array;
 }
 
 // --- varints (LEB128, for numbers up to 2^53: arithmetic, not 32-bit bit operations) -----------
@@ -151,13 +155,11 @@ export class PostingsBuilder implements Postings {
   }
 }
 
-/** Bytes of posting i's positions (count and deltas). */
+/** Bytes of posting i's positions (varint deltas). */
 function positionsSize(p: Postings, i: number): number {
-  const from = p.posStart[i]!;
-  const to = p.posStart[i + 1]!;
-  let s = varintSize(to - from);
+  let s = 0;
   let prev = 0;
-  for (let k = from; k < to; k++) {
+  for (let k = p.posStart[i]!; k < p.posStart[i + 1]!; k++) {
     s += varintSize(p.pos[k]! - prev);
     prev = p.pos[k]!;
   }
@@ -166,14 +168,12 @@ function positionsSize(p: Postings, i: number): number {
 
 /** Encodes postings [from, to) of `p` (newest first, distinct row ids) as one block. */
 export function encodeBlock(p: Postings, from = 0, to = p.rowids.length): StoredBlock {
-  const w = new Writer((to - from) * 4);
+  const w = new Writer((to - from) * 8);
+  for (let i = from + 1; i < to; i++) w.uint(p.rowids[i - 1]! - p.rowids[i]!);
+  for (let i = from; i < to; i++) w.uint(positionsSize(p, i));
   for (let i = from; i < to; i++) {
-    if (i > from) w.uint(p.rowids[i - 1]! - p.rowids[i]!);
-    const a = p.posStart[i]!;
-    const b = p.posStart[i + 1]!;
-    w.uint(b - a);
     let last = 0;
-    for (let k = a; k < b; k++) {
+    for (let k = p.posStart[i]!; k < p.posStart[i + 1]!; k++) {
       w.uint(p.pos[k]! - last);
       last = p.pos[k]!;
     }
@@ -181,43 +181,62 @@ export function encodeBlock(p: Postings, from = 0, to = p.rowids.length): Stored
   return { lo: p.rowids[to - 1]!, hi: p.rowids[from]!, n: to - from, data: w.bytes() };
 }
 
-export function decodeBlock(b: StoredBlock): Block {
+/** Reads a varint at data[at]; returns [value, next offset]. */
+function varint(data: Uint8Array, at: number): [number, number] {
+  let v = 0;
+  let mul = 1;
+  let c: number;
+  do {
+    c = data[at++]!;
+    v += (c & 127) * mul;
+    mul *= 128;
+  } while (c & 128);
+  return [v, at];
+}
+
+/** A block's row ids and where each posting's positions start (the walk's view). */
+export function readBlock(b: StoredBlock): Block {
   const { n, data } = b;
   const rowids = new Float64Array(n);
-  const posStart = new Uint32Array(n + 1);
-  let pos = new Uint32Array(Math.max(4, data.length));
-  let np = 0;
-  let i = 0;
-  const uint = () => {
-    let v = 0;
-    let mul = 1;
-    let c: number;
-    do {
-      c = data[i++]!;
-      v += (c & 127) * mul;
-      mul *= 128;
-    } while (c & 128);
-    return v;
-  };
+  const posOff = new Uint32Array(n + 1);
+  let at = 0;
   let rowid = b.hi;
-  for (let k = 0; k < n; k++) {
-    if (k > 0) rowid -= uint();
+  rowids[0] = rowid;
+  let v: number;
+  for (let k = 1; k < n; k++) {
+    [v, at] = varint(data, at);
+    rowid -= v;
     rowids[k] = rowid;
-    posStart[k] = np;
-    const count = uint();
-    if (np + count > pos.length) {
-      const bigger = new Uint32Array((np + count) * 2);
-      bigger.set(pos.subarray(0, np));
-      pos = bigger;
-    }
-    let last = 0;
-    for (let c = 0; c < count; c++) {
-      last += uint();
-      pos[np++] = last;
-    }
   }
-  posStart[n] = np;
-  return { lo: b.lo, hi: b.hi, rowids, posStart, pos: pos.subarray(0, np) };
+  const lens = new Uint32Array(n);
+  for (let k = 0; k < n; k++) [lens[k], at] = varint(data, at);
+  for (let k = 0; k < n; k++) {
+    posOff[k] = at;
+    at += lens[k]!;
+  }
+  posOff[n] = at;
+  return { lo: b.lo, hi: b.hi, rowids, posOff, data };
+}
+
+/** The positions of posting i of a block. */
+export function positionsOf(b: Block, i: number): number[] {
+  const out: number[] = [];
+  let last = 0;
+  let v: number;
+  for (let at = b.posOff[i]!; at < b.posOff[i + 1]!; ) {
+    [v, at] = varint(b.data, at);
+    last += v;
+    out.push(last);
+  }
+  return out;
+}
+
+/** Every posting of a block, positions included (for rewriting blocks). */
+export function decodeBlock(b: StoredBlock): Postings {
+  const r = readBlock(b);
+  const out = new PostingsBuilder();
+  for (let i = 0; i < r.rowids.length; i++) out.add(r.rowids[i]!, positionsOf(r, i));
+  return out;
 }
 
 /**
@@ -232,7 +251,8 @@ export function buildBlocks(p: Postings): StoredBlock[] {
   let size = 0;
   while (start > 0) {
     // Posting start − 1 becomes the block's first; the previous first one gets a row-id delta.
-    const add = positionsSize(p, start - 1) + (start < end ? varintSize(p.rowids[start - 1]! - p.rowids[start]!) : 0);
+    const len = positionsSize(p, start - 1);
+    const add = varintSize(len) + len + (start < end ? varintSize(p.rowids[start - 1]! - p.rowids[start]!) : 0);
     if (start < end && (end - start >= BLOCK_MAX_POSTINGS || size + add > BLOCK_MAX_BYTES)) {
       blocks.push(encodeBlock(p, start, end));
       end = start;
@@ -311,7 +331,9 @@ interface Known {
 }
 
 /** Hints sent with one load, at most. */
-const MAX_HINTS = 64;
+const MAX_HINTS = 256;
+/** Loaded rows a node looks at to choose its hints. */
+const HINT_SCAN = 2048;
 /**
  * Blocks of a list's first load (then 4 and 16 times as many, up to MAX_LOAD): a count up to 1,000
  * usually needs no second round trip (blocks are decoded only when the walk reaches them). Lists
@@ -325,7 +347,7 @@ const MAX_LOAD = 64;
  * target down, more each time (a long walk costs few round trips); or, when the hints (the next
  * candidates of a sparser list joined with this one) lie further apart than this list's blocks
  * span, only the block covering each of them: a rare token joined with a common one then costs
- * one round trip per 64 candidates instead of one per candidate.
+ * one round trip per 256 candidates instead of one per candidate.
  */
 export class ListCursor implements Node {
   /** Set when seek needs blocks covering this target before it can answer. */
@@ -339,6 +361,9 @@ export class ListCursor implements Node {
   private pi = 0;
   private cur = Number.POSITIVE_INFINITY;
   private at = Number.POSITIVE_INFINITY;
+  private posCache: number[] = [];
+  private posOf: Block | null = null;
+  private posAt = -1;
 
   constructor(
     readonly tokenId: number,
@@ -364,7 +389,7 @@ export class ListCursor implements Node {
       return true;
     }
     // The first posting ≤ target, from the current one on (binary search, newest first).
-    const ids = (k.block ??= decodeBlock(k.raw)).rowids;
+    const ids = (k.block ??= readBlock(k.raw)).rowids;
     let lo = this.pi;
     let hi = ids.length - 1;
     while (lo < hi) {
@@ -382,9 +407,14 @@ export class ListCursor implements Node {
   }
 
   /** The positions of the current posting. */
-  positions(): Uint32Array {
+  positions(): number[] {
     const b = this.known[this.ki]!.block!;
-    return b.pos.subarray(b.posStart[this.pi]!, b.posStart[this.pi + 1]!);
+    if (this.posOf !== b || this.posAt !== this.pi) {
+      this.posCache = positionsOf(b, this.pi);
+      this.posOf = b;
+      this.posAt = this.pi;
+    }
+    return this.posCache;
   }
 
   lists(): ListCursor[] {
@@ -401,7 +431,7 @@ export class ListCursor implements Node {
     for (let k = this.ki, p = this.pi; k < this.known.length && out.length < max; k++, p = 0) {
       const known = this.known[k]!;
       if (!known.raw) break;
-      const b = (known.block ??= decodeBlock(known.raw));
+      const b = (known.block ??= readBlock(known.raw));
       for (; p < b.rowids.length && out.length < max; p++) out.push(b.rowids[p]!);
     }
     return out;
@@ -547,21 +577,30 @@ export class AndNode implements Node {
     }
   }
 
-  /** Gives the lists waiting for blocks the next candidates of the sparsest child that has them. */
+  /**
+   * Gives the lists waiting for blocks the next candidates: rows of the sparsest child that has
+   * its blocks, without those another such child is seen to lack (only a guess of where the
+   * walk goes next: hints change how many round trips a walk takes, never what it finds).
+   */
   private hint(target: number): void {
-    let best: number[] = [];
+    const ups = this.children.filter((c) => !c.lists().length).map((c) => c.upcoming(HINT_SCAN).filter((id) => id < target));
+    let best = -1;
     let gap = 0;
-    for (const c of this.children) {
-      if (c.lists().length) continue;
-      const ids = c.upcoming(MAX_HINTS + 1).filter((id) => id < target);
+    ups.forEach((ids, i) => {
       const g = ids.length ? (target - ids[ids.length - 1]!) / ids.length : 0;
       if (g > gap) {
         gap = g;
-        best = ids;
+        best = i;
       }
+    });
+    if (best < 0) return;
+    const others = ups.filter((_, i) => i !== best).map((ids) => ({ has: new Set(ids), low: ids.length ? ids[ids.length - 1]! : Number.POSITIVE_INFINITY }));
+    const hints: number[] = [];
+    for (const id of ups[best]!) {
+      if (others.every((o) => id < o.low || o.has.has(id))) hints.push(id);
+      if (hints.length >= MAX_HINTS) break;
     }
-    if (!best.length) return;
-    for (const c of this.children) for (const l of c.lists()) l.hints.push(...best);
+    for (const c of this.children) for (const l of c.lists()) l.hints.push(...hints);
   }
 
   rowid(): number {
@@ -611,7 +650,7 @@ export function phraseNode(cursors: ListCursor[]): Node {
   });
 }
 
-function hasPosition(ps: Uint32Array, p: number): boolean {
+function hasPosition(ps: readonly number[], p: number): boolean {
   let lo = 0;
   let hi = ps.length - 1;
   while (lo <= hi) {
@@ -647,6 +686,8 @@ export async function walk(root: Node, fetch: BlockFetcher, from: number, downTo
     }
     const r = root.rowid();
     if (r < downTo) return;
+    // A walk only goes down; anything else is a damaged block (never loop on one).
+    if (r > target) throw new Error(`search index: posting list out of order (row ${r} above ${target})`);
     if (!visit(r)) return;
     target = r - 1;
   }

@@ -295,6 +295,35 @@ describe(`search: no false positives or negatives against brute force, with upda
   });
 });
 
+describe(`search: long posting lists, a rare phrase across a common token (${testDialect})`, () => {
+  let db: Db;
+  before(async () => {
+    db = await openTestDb();
+    // 常见 40 times in every document: its list spans about a hundred blocks; 独有常见 in every 97th.
+    const docs: SearchDocument[] = Array.from({ length: 2000 }, (_, i) => ({
+      scope: SCOPE,
+      docId: i + 1,
+      sortKey: i,
+      fields: { body: `${'常见，'.repeat(40)}${(i + 1) % 97 === 0 ? '独有常见' : '独有'}` },
+    }));
+    for (let i = 0; i < docs.length; i += 500) await indexDocuments(db, docs.slice(i, i + 500));
+  });
+  after(async () => {
+    await db?.close();
+  });
+
+  test('every hit, newest first, whatever the number of blocks between them', async () => {
+    const expected = Array.from({ length: 20 }, (_, k) => (20 - k) * 97);
+    const r = await search(db, { scope: SCOPE, query: '独有常见', limit: 100 });
+    assert.deepEqual([r.ids, r.total], [expected, 20]);
+    assert.deepEqual(await allHits(db, { query: '独有常见' }), expected);
+    const page = await search(db, { scope: SCOPE, query: '常见', limit: 5, offset: 1500 });
+    assert.deepEqual([page.ids, page.total, page.totalCapped], [[500, 499, 498, 497, 496], SEARCH_COUNT_CAP, true]);
+    const deep = await search(db, { scope: SCOPE, query: '常见 独有', limit: 3, cursor: (await search(db, { scope: SCOPE, query: '常见 独有', limit: 100 })).nextCursor });
+    assert.deepEqual(deep.ids, [1900, 1899, 1898]);
+  });
+});
+
 describe(`search: updates, removals, transactions, long documents (${testDialect})`, () => {
   let db: Db;
   before(async () => {
