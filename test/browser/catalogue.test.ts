@@ -2,10 +2,11 @@
  * Browser test of the catalogue (real Chromium, the real server, no client script): a village
  * clerk drafts an item and attaches a PDF; the town's reviewer returns it with a comment; the
  * clerk fixes it and resubmits; the reviewer approves, the town's head approves; the item is
- * published with its 索引号. The clerk works at a phone's width.
+ * published with its 索引号; a citizen finds it by a two-character search and downloads the
+ * attachment. The clerk and the citizen work at a phone's width.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -49,7 +50,7 @@ describe('browser: a village item from draft to publication through the town rev
     await env?.close();
   });
 
-  test('draft with a PDF → returned with a comment → fixed and resubmitted → approved at both levels → published with its 索引号', async () => {
+  test('draft with a PDF → returned with a comment → fixed and resubmitted → approved at both levels → published with its 索引号 → found by a citizen’s two-character search and downloaded', async () => {
     const year = chinaDate(new Date()).slice(0, 4);
     const title = '永安村2026年冬季农田水利设施维修公示';
     const clerk = await session(env.browser, env.baseUrl, 'village', { width: 390, height: 844 });
@@ -114,5 +115,27 @@ describe('browser: a village item from draft to publication through the town rev
     await clerk.getByLabel('范围').selectOption('published');
     await clerk.getByRole('button', { name: '筛选' }).click();
     assert.match(await clerk.locator('table.queue').innerText(), new RegExp(number));
+
+    // A citizen (no login, no JavaScript, a phone) finds it by a two-character word that only the
+    // fixed text holds, and downloads the attachment: the same bytes the clerk uploaded.
+    const context = await env.browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 }, locale: 'zh-CN', acceptDownloads: true });
+    const citizen = await context.newPage();
+    await citizen.goto(`${env.baseUrl}/xxgk`);
+    await citizen.getByRole('main').getByRole('link', { name: '永安镇人民政府', exact: true }).click();
+    await citizen.getByLabel('检索本专栏').fill('泵站');
+    await citizen.getByRole('button', { name: '检索' }).click();
+    await citizen.waitForURL(/\/xxgk\/search\?q=/);
+    assert.match(await citizen.getByRole('status').first().innerText(), /检索“泵站”，共 1 条/);
+    await citizen.getByRole('link', { name: title }).click();
+    assert.equal(await citizen.locator('h1').innerText(), title);
+    assert.match(await citizen.locator('table.item-meta').innerText(), new RegExp(`索引号\\s+${number}`));
+    assert.match(await citizen.getByRole('main').innerText(), /泵站检修，费用0\.8万元/);
+    assert.ok(await noHorizontalScroll(citizen), 'the public item page fits a phone');
+    const [download] = await Promise.all([citizen.waitForEvent('download'), citizen.getByRole('link', { name: '维修项目明细.pdf' }).click()]);
+    assert.equal(download.suggestedFilename(), '维修项目明细.pdf');
+    const saved = join(dir, 'downloaded.pdf');
+    await download.saveAs(saved);
+    assert.deepEqual(readFileSync(saved), readFileSync(pdf));
+    await context.close();
   });
 });
