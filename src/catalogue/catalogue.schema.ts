@@ -79,7 +79,7 @@ export const wordSchema = z.object({
   suggestion: optionalText('正确写法', 50),
 });
 
-export const STAFF_FILTERS = { open: '未发布', to_review: '待我审核', published: '已发布', late: '超期', all: '全部' } as const;
+export const STAFF_FILTERS = { open: '未发布', to_review: '待我审核', overdue: '超期未发布', published: '已发布', late: '超期（含超期发布）', all: '全部' } as const;
 
 export const staffListSchema = z.object({
   filter: optionalChoice('范围', STAFF_FILTERS),

@@ -432,7 +432,7 @@ describe('catalogue: what staff see', () => {
     );
   });
 
-  test('"late": unpublished past the 20 working days, or published after them', async () => {
+  test('"late": unpublished past the 20 working days, or published after them; "overdue": only the former', async () => {
     await createDraft(db, deps, w.deptClerk, fields(w.dept, { category: 'art20.2', subject: '综合政务', title: '早已形成未发布', formedOn: '2026-01-05' }));
     await createDraft(db, deps, w.deptClerk, fields(w.dept, { category: 'art20.2', subject: '综合政务', title: '刚形成', formedOn: '2026-03-02' }));
     const late = await listForStaff(db, deps, w.deptClerk, { filter: 'late' });
@@ -440,6 +440,14 @@ describe('catalogue: what staff see', () => {
       late.items.map((i) => [i.title, i.late]),
       [['早已形成未发布', true]],
     );
+    // Published late: still "late" (history), no longer "overdue" (nothing left to do).
+    const old = await createDraft(db, deps, w.deptClerk, fields(w.dept, { category: 'art20.2', subject: '综合政务', title: '超期后发布', formedOn: '2026-01-06' }));
+    let ver = (await submit(db, deps, w.deptClerk, old.itemId, { version: old.version })).version;
+    ver = (await review(db, deps, w.deptReviewer, old.itemId, { version: ver, conclusion: 'approved', basis: '同意' })).version;
+    assert.equal((await review(db, deps, w.deptHead, old.itemId, { version: ver, conclusion: 'approved', basis: '同意' })).state, 'published');
+    const titlesOf = async (filter: string) => (await listForStaff(db, deps, w.deptClerk, { filter })).items.map((i) => i.title).sort();
+    assert.deepEqual(await titlesOf('late'), ['早已形成未发布', '超期后发布'].sort());
+    assert.deepEqual(await titlesOf('overdue'), ['早已形成未发布']);
     await assert.rejects(listForStaff(db, deps, w.deptClerk, { filter: 'everything' }), /范围「everything」无效/);
     // % and _ in a search are characters, not wildcards.
     await createDraft(db, deps, w.deptClerk, fields(w.dept, { category: 'art20.2', subject: '综合政务', title: '完成率100%_统计' }));

@@ -588,7 +588,8 @@ export interface StaffListItem {
 /**
  * The back office list: each item with its latest version (the open one, else the published
  * one), filtered. 'to_review' lists what the actor can decide now; 'late' what is or was
- * published after its 20 working days, and what is still unpublished past them.
+ * published after its 20 working days, and what is still unpublished past them; 'overdue' only
+ * the latter (what still needs doing).
  */
 export async function listForStaff(db: Db, deps: CatalogueDeps, actor: Actor, input: unknown): Promise<{ items: StaffListItem[]; total: number; totalCapped: boolean; limit: number; offset: number }> {
   const v = parseInput(staffListSchema, input);
@@ -624,6 +625,8 @@ export async function listForStaff(db: Db, deps: CatalogueDeps, actor: Actor, in
     q = pairs.length ? q.where((eb) => eb.or(pairs.map(([agencyId, role]) => eb.and([eb('v.review_agency_id', '=', agencyId), eb('v.review_role', '=', role)])))) : q.where(sql<boolean>`1 = 0`);
   } else if (filter === 'late') {
     q = q.where((eb) => eb.or([eb('v.published_late', '=', 1), eb.and([eb('v.state', 'in', [...OPEN_VERSION_STATES]), eb('v.due_on', '<', today)])]));
+  } else if (filter === 'overdue') {
+    q = q.where('v.state', 'in', [...OPEN_VERSION_STATES]).where('v.due_on', '<', today);
   }
   if (v.q) {
     const like = `%${v.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

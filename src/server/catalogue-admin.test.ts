@@ -518,6 +518,9 @@ describe(`back office of the catalogue (${testDialect})`, () => {
     assert.match(r.body, /搜索不能超过100个字/);
     // The back-office home counts them.
     const home = await c.get('/admin');
-    assert.match(text(home.body), /未发布的信息 \d+ 条，\s?超过公开时限 1 条/);
+    assert.match(text(home.body), /未发布的信息 \d+ 条，\s?超过公开时限仍未发布 1 条/);
+    assert.match(home.body, /<a href="\/admin\/catalogue\?filter=overdue">/);
+    r = await c.get('/admin/catalogue?filter=overdue&q=LIST-');
+    assert.match(text(r.body), /共 1 条/);
   });
 });
