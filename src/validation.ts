@@ -74,13 +74,13 @@ export function optionalText(label: string, max: number) {
 const INT = /^\s*\d{1,15}\s*$/;
 
 /** A whole number (a JSON number or a form's digit string) within [min, max]. */
-export function int(label: string, opts: { min?: number; max?: number } = {}) {
+export function int(label: string, opts: { min?: number; max?: number; chosen?: boolean } = {}) {
   const min = opts.min ?? 0;
   const max = opts.max ?? Number.MAX_SAFE_INTEGER;
   return z.preprocess(
     (v) => (typeof v === 'string' && INT.test(v) ? Number(v) : v),
     z
-      .number({ error: (iss) => (missing(iss) || iss.input === '' ? `请填写${label}` : `${label}应为整数`) })
+      .number({ error: (iss) => (missing(iss) || iss.input === '' ? `${opts.chosen ? '请选择' : '请填写'}${label}` : `${label}应为整数`) })
       .int(`${label}应为整数`)
       .min(min, `${label}不能小于${min}`)
       .max(max, `${label}不能大于${max}`),
@@ -94,9 +94,12 @@ export function optionalInt(label: string, opts: { min?: number; max?: number } 
 /** Largest id a database integer column holds (PostgreSQL `integer`). */
 export const MAX_ID = 2_147_483_647;
 
-/** An id: a positive whole number a database integer column can hold (beyond it, no such record). */
-export function id(label: string) {
-  return int(label, { min: 1 }).refine((v) => v <= MAX_ID, `所选${label}不存在`);
+/**
+ * An id: a positive whole number a database integer column can hold (beyond it, no such record).
+ * `chosen`: the form offers a list to choose from, so a missing one says 请选择 rather than 请填写.
+ */
+export function id(label: string, opts: { chosen?: boolean } = {}) {
+  return int(label, { min: 1, ...opts }).refine((v) => v <= MAX_ID, `所选${label}不存在`);
 }
 
 /**

@@ -65,7 +65,7 @@ describe('the online form (条例第29条)', () => {
   });
 
   const required: Array<[string, string]> = [
-    ['agencyId', '请填写受理机关'],
+    ['agencyId', '请选择受理机关'],
     ['applicantType', '请选择申请人类型'],
     ['applicantName', '请填写申请人姓名或名称'],
     ['idType', '请选择证件类型'],

@@ -169,7 +169,7 @@ const APPLICANT_RULES: CrossFieldRule[] = [
 ];
 
 const applicantFields = {
-  agencyId: id('受理机关'),
+  agencyId: id('受理机关', { chosen: true }),
   applicantType: choice('申请人类型', APPLICANT_TYPE_LABELS),
   applicantName: text('申请人姓名或名称', LIMITS.name),
   idType: choice('证件类型', ID_TYPE_LABELS),

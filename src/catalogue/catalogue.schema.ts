@@ -48,7 +48,7 @@ const versionRules = [
   },
 ];
 
-export const draftSchema = crossField(z.object({ agencyId: id('机关'), indexNumber, ...versionFields }), versionRules);
+export const draftSchema = crossField(z.object({ agencyId: id('机关', { chosen: true }), indexNumber, ...versionFields }), versionRules);
 export type DraftInput = z.output<typeof draftSchema>;
 
 /** Editing the open version: the item's version for optimistic concurrency. */

@@ -180,6 +180,7 @@ describe('catalogue: draft, review, publish', () => {
     await assert.rejects(updateDraft(db, deps, w.deptClerk, d.itemId, { ...fields(w.village), version: d.version }), /未找到该信息/);
     await assert.rejects(submit(db, deps, w.deptClerk, d.itemId, { version: d.version }), /未找到该信息/);
     await assert.rejects(createDraft(db, deps, w.deptClerk, fields(w.village)), /没有权限/);
+    await assert.rejects(createDraft(db, deps, w.deptClerk, fields(w.village, { agencyId: '' })), (e: { fields?: Record<string, string> }) => e.fields?.agencyId === '请选择机关');
     // Nothing changed: the owner carries on with the same version.
     assert.equal((await submit(db, deps, w.villageClerk, d.itemId, { version: d.version })).state, 'in_review');
   });

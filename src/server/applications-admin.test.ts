@@ -348,7 +348,7 @@ describe(`back office of the application desk (${testDialect})`, () => {
     const clerk = await client('clerk');
     let r = await clerk.post('/admin/applications/new', {});
     assert.equal(r.status, 422);
-    for (const msg of ['请填写受理机关', '请选择提交方式', '请填写提交、签收或收到日期', '请选择申请人类型', '请填写申请人姓名或名称', '请填写证件号码', '请填写所需政府信息的名称、文号或特征性描述', '请选择信息的提供形式', '请选择获取信息的方式', '请至少填写一种联系方式']) {
+    for (const msg of ['请选择受理机关', '请选择提交方式', '请填写提交、签收或收到日期', '请选择申请人类型', '请填写申请人姓名或名称', '请填写证件号码', '请填写所需政府信息的名称、文号或特征性描述', '请选择信息的提供形式', '请选择获取信息的方式', '请至少填写一种联系方式']) {
       assert.ok(r.body.includes(msg), msg);
     }
     assert.match(r.body, /<input id="in-applicantName" name="applicantName"[^>]* aria-invalid="true" aria-describedby="in-applicantName-error"\/>/);

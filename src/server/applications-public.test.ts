@@ -517,7 +517,7 @@ describe(`public application desk (${testDialect})`, () => {
 
   test('every required field missing → 422 with its Chinese message', async () => {
     const required: Record<string, string> = {
-      agencyId: '请填写受理机关',
+      agencyId: '请选择受理机关',
       applicantType: '请选择申请人类型',
       applicantName: '请填写申请人姓名或名称',
       idType: '请选择证件类型',

@@ -47,7 +47,7 @@ export async function onlineAgencyGroups(db: Db): Promise<AgencyGroup[]> {
   return groups;
 }
 
-const agencyIdSchema = id('受理机关');
+const agencyIdSchema = id('受理机关', { chosen: true });
 
 /**
  * Checks an online application as the domain will (every field at once) plus the agency: it must
