@@ -3,7 +3,7 @@
  * TEST_DATABASE_URL is set, in a schema of its own): what a production installation runs first.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -11,7 +11,7 @@ import pg from 'pg';
 import { cli } from '../../test/support/cli.js';
 import { TEST_DATABASE_URL } from '../../test/support/db.js';
 
-describe('gongkai db / agency / user / search (CLI)', () => {
+describe('gongkai db / agency / user / search / files (CLI)', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
   /** PostgreSQL: the database made for this file. */
@@ -90,6 +90,28 @@ describe('gongkai db / agency / user / search (CLI)', () => {
     const r = await cli(['search', 'reindex'], env);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /已重建检索索引：0 条/);
+  });
+
+  test('files gc: an orphan crash leftover older than the limit goes; bad --min-age-hours is a usage error', async () => {
+    const sub = join(dir, 'files', 'ab', 'cd');
+    mkdirSync(sub, { recursive: true });
+    const leftover = join(sub, `abcd${'0'.repeat(60)}.0123456789ab.tmp`);
+    writeFileSync(leftover, 'half-written');
+    let r = await cli(['files', 'gc', '--dry-run', '--min-age-hours', '0'], env);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /将删除 1 个文件/);
+    assert.ok(existsSync(leftover));
+    r = await cli(['files', 'gc'], env);
+    assert.match(r.out, /已删除 0 个文件.*未满 24 小时暂不删除的 1 个/);
+    r = await cli(['files', 'gc', '--min-age-hours', '0'], env);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /已删除 1 个文件/);
+    assert.ok(!existsSync(leftover));
+    for (const bad of ['-1', 'abc', '']) {
+      const b = await cli(['files', 'gc', '--min-age-hours', bad], env);
+      assert.equal(b.code, 2, `--min-age-hours ${bad}`);
+      assert.match(b.err, /--min-age-hours/);
+    }
   });
 
   test('a database that cannot be opened: exit 1 and the reason, nothing else', async () => {

@@ -1,7 +1,8 @@
 /**
  * `gongkai serve`, `gongkai db migrate`, `gongkai agency add`, `gongkai user add`, `gongkai search
- * reindex`: running the web application and preparing its database (the first administrator of a
- * production installation), and rebuilding the search index.
+ * reindex`, `gongkai files gc`: running the web application and preparing its database (the first
+ * administrator of a production installation), rebuilding the search index, and removing stored
+ * files no record refers to.
  */
 import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +11,8 @@ import type { Role } from '../db/schema.js';
 import { createUser, findUserByUsername, grantRole } from '../accounts/user.repository.js';
 import { AmbiguousAgencyError, createAgency, findAgencyByName, AGENCY_KIND_LABELS } from '../agencies/agency.repository.js';
 import { audit } from '../audit/audit.js';
+import { collectGarbage } from '../attachments/gc.js';
+import { createFileStore } from '../attachments/store.js';
 import { reindexCatalogue } from '../catalogue/search-index.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { DatabaseConfigError } from '../db/database.js';
@@ -17,7 +20,7 @@ import { MigrationError } from '../db/migrate.js';
 import { ROLE_LABELS } from '../accounts/policy.js';
 import { openConfiguredDatabase, startServer } from '../server/main.js';
 import { CliError, EXIT_FINDINGS, usageError } from './errors.js';
-import type { CliContext } from './program.js';
+import { parseIntArg, type CliContext } from './program.js';
 
 function config(ctx: CliContext): Config {
   try {
@@ -93,6 +96,22 @@ export function register(program: Command, ctx: CliContext): void {
       await withDb(ctx, async (db) => {
         const n = await reindexCatalogue(db);
         ctx.io.out(`已重建检索索引：${n} 条已公开的信息\n`);
+      });
+    });
+
+  const filesCmd = program.command('files').description('附件存储 (the file store)');
+  filesCmd
+    .command('gc')
+    .description('删除没有任何记录引用的附件文件和中断留下的临时文件 (remove stored files no record refers to)')
+    .option('--dry-run', '只统计，不删除 (count only)')
+    .option('--min-age-hours <HOURS>', '只删除至少这么多小时未修改的文件 (only files unmodified for this long)', '24')
+    .action(async (opts: { dryRun?: boolean; minAgeHours: string }) => {
+      const hours = parseIntArg(opts.minAgeHours, '--min-age-hours');
+      const cfg = config(ctx);
+      await withDb(ctx, async (db) => {
+        const r = await collectGarbage(db, createFileStore(cfg.filesDir), { minAgeMs: hours * 3_600_000, dryRun: !!opts.dryRun });
+        const mb = (r.removedBytes / 1024 / 1024).toFixed(1);
+        ctx.io.out(`${r.dryRun ? '将删除' : '已删除'} ${r.removed} 个文件（${mb} MB）；有记录引用的 ${r.referenced} 个；未满 ${hours} 小时暂不删除的 ${r.young} 个\n`);
       });
     });
 
