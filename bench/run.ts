@@ -6,11 +6,14 @@
  *   npm run bench -- reports     # only the groups whose name contains "reports"
  *   npm run bench -- web         # the web benchmarks (needs wrk; BENCH_CASES, BENCH_DURATION)
  *   npm run bench -- search      # the search index (BENCH_SEARCH_ITEMS, default 1,000,000; BENCH_SEARCH_DB)
+ *   npm run bench -- portal      # the public catalogue's list pages (needs wrk; BENCH_PORTAL_ITEMS, default 1,000,000; BENCH_PORTAL_DB)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchAnnual } from './annual.bench.js';
 import { benchDeadlines } from './calendar.bench.js';
+import { benchPortal } from './portal.bench.js';
 import { benchBigFile, benchParseCheck, makeCorpus } from './reports.bench.js';
 import { benchSearch } from './search.bench.js';
 import { fmt, type BenchResult } from './util.js';
@@ -34,6 +37,14 @@ const groups: [string, () => BenchResult[] | Promise<BenchResult[]>][] = [
   [
     `search: ${Number(process.env.BENCH_SEARCH_ITEMS ?? 1_000_000).toLocaleString('en-US')} items, 2–4 character queries (SQLite FTS5, PostgreSQL)`,
     () => benchSearch(out),
+  ],
+  [
+    `portal: catalogue list pages with ${Number(process.env.BENCH_PORTAL_ITEMS ?? 1_000_000).toLocaleString('en-US')} items (wrk, 32 connections)`,
+    () => benchPortal(root),
+  ],
+  [
+    `annual report: generation with ${Number(process.env.BENCH_ANNUAL_APPLICATIONS ?? 1_000_000).toLocaleString('en-US')} applications, a 500-agency roll-up, exports`,
+    () => benchAnnual(),
   ],
 ];
 

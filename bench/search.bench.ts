@@ -19,7 +19,7 @@
  * while /tmp/gongkai-bench.lock exists (the web benchmarks are CPU-sensitive) and holds
  * /tmp/gongkai-search-bench.lock meanwhile.
  */
-import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -212,15 +212,21 @@ async function heavy<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } finally {
-    rmSync(OWN_LOCK, { force: true });
+    releaseLock();
   }
 }
-process.on('exit', () => {
-  if (existsSync(OWN_LOCK)) rmSync(OWN_LOCK, { force: true });
-});
+/** Removes our lock, and only ours (another run of the benchmarks may hold it). */
+function releaseLock(): void {
+  try {
+    if (readFileSync(OWN_LOCK, 'utf8').trim() === String(process.pid)) rmSync(OWN_LOCK, { force: true });
+  } catch {
+    /* no lock */
+  }
+}
+process.on('exit', releaseLock);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    rmSync(OWN_LOCK, { force: true });
+    releaseLock();
     process.exit(signal === 'SIGINT' ? 130 : 143);
   });
 }

@@ -113,7 +113,7 @@ export async function seedCases(db: Db): Promise<Seeded> {
 }
 
 /** Runs wrk against the URL: first WARMUP unmeasured (JIT, caches, connections), then DURATION measured. */
-function wrk(url: string, headers: string[], luaScript?: string): { rps: number; p50: number; p99: number; errors: number; non2xx: number; raw: string } {
+export function wrk(url: string, headers: string[], luaScript?: string): { rps: number; p50: number; p99: number; errors: number; non2xx: number; raw: string } {
   const warm = ['-t2', `-c${CONNECTIONS}`, `-d${WARMUP}`, ...headers.flatMap((h) => ['-H', h]), ...(luaScript ? ['-s', luaScript] : []), url];
   spawnSync('wrk', warm, { encoding: 'utf8' });
   const args = ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}`, '--latency', ...headers.flatMap((h) => ['-H', h])];
@@ -133,12 +133,12 @@ function wrk(url: string, headers: string[], luaScript?: string): { rps: number;
   return { rps, p50: ms('50'), p99: ms('99'), errors, non2xx, raw };
 }
 
-function peakRssMb(pid: number): number {
+export function peakRssMb(pid: number): number {
   const s = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(s)?.[1] ?? NaN) / 1024;
 }
 
-async function startServer(root: string, env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
+export async function startServer(root: string, env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
   const port = 3900 + Math.floor(Math.random() * 90);
   const child = spawn(process.execPath, [join(root, 'dist/cli/bin.js'), 'serve'], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', GONGKAI_DEMO: '0', GONGKAI_RATE_LIMITS: '0' },
@@ -238,7 +238,7 @@ async function benchOne(label: string, root: string, dbEnv: Record<string, strin
   }
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));

@@ -1,6 +1,7 @@
 /**
  * `gongkai report …`: read an annual report (text or JSON), print its JSON, check it, render it
- * back to the official text layout.
+ * back to the official text layout; export an agency's report generated from the records
+ * (report-export.ts).
  */
 import { Command, Option } from 'commander';
 import { checkReport } from '../reports/checks/index.js';
@@ -12,6 +13,7 @@ import { reportToJson } from '../reports/report.js';
 import { renderReportText } from '../reports/text/render.js';
 import { CliError, EXIT_FINDINGS, EXIT_USAGE } from './errors.js';
 import { parseIntArg, type CliContext } from './program.js';
+import { registerExport } from './report-export.js';
 import { formatTable } from './table.js';
 
 const NUMERALS: Record<string, string> = { '1': '一', '2': '二', '3': '三', '4': '四', '5': '五', '6': '六' };
@@ -64,6 +66,8 @@ export function register(program: Command, ctx: CliContext): void {
       }
       if (hasErrors(findings)) ctx.exitCode = EXIT_FINDINGS;
     });
+
+  registerExport(report, ctx);
 
   report
     .command('render')

@@ -31,7 +31,8 @@ function config(ctx: CliContext): Config {
   }
 }
 
-async function withDb<T>(ctx: CliContext, fn: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>) => Promise<T>): Promise<T> {
+/** Opens the configured database for one verb (a database that cannot be opened: exit 1). */
+export async function withDb<T>(ctx: CliContext, fn: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>) => Promise<T>): Promise<T> {
   let db;
   try {
     db = await openConfiguredDatabase(config(ctx));
@@ -189,7 +190,8 @@ export function register(program: Command, ctx: CliContext): void {
     });
 }
 
-async function resolveAgency(db: Parameters<typeof findAgencyByName>[0], name: string) {
+/** An agency by its full name or a unique part of it; usage error (exit 2) otherwise. */
+export async function resolveAgency(db: Parameters<typeof findAgencyByName>[0], name: string) {
   try {
     const a = await findAgencyByName(db, name.trim());
     if (!a) throw usageError(`找不到机关「${name}」；先用 gongkai agency add 登记`);

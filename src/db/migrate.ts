@@ -15,6 +15,9 @@ import * as m2026112808 from './migrations/2026112808_search.js';
 import * as m2026112809 from './migrations/2026112809_catalogue.js';
 import * as m2026112810 from './migrations/2026112810_search_sequences.js';
 import * as m2026112811 from './migrations/2026112811_feedback.js';
+import * as m2026112812 from './migrations/2026112812_catalogue_versions.js';
+import * as m2026112813 from './migrations/2026112813_report_entries.js';
+import * as m2026112814 from './migrations/2026112814_annual_reports.js';
 
 /** Every migration by name (exported for the migrations' own tests). */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -29,6 +32,9 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026112809_catalogue': m2026112809,
   '2026112810_search_sequences': m2026112810,
   '2026112811_feedback': m2026112811,
+  '2026112812_catalogue_versions': m2026112812,
+  '2026112813_report_entries': m2026112813,
+  '2026112814_annual_reports': m2026112814,
 };
 
 export class MigrationError extends Error {

@@ -493,6 +493,72 @@ export interface SearchPostingsTable {
   data: Uint8Array;
 }
 
+/** Where a version of an annual report stands. */
+export type AnnualReportVersionState = 'draft' | 'in_review' | 'returned' | 'published' | 'superseded';
+
+/** An agency's annual report for one year (政府信息公开工作年度报告). */
+export interface AnnualReportsTable {
+  id: Id;
+  agency_id: number;
+  year: number;
+  /** '2019' | '2021' (the format the year requires). */
+  format: string;
+  published_version_id: number | null;
+  /** Optimistic lock, bumped by every change. */
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One version of an annual report: content, review state, publication. */
+export interface AnnualReportVersionsTable {
+  id: Id;
+  report_id: number;
+  /** 1, 2, … per report. */
+  number: number;
+  state: AnnualReportVersionState;
+  /** The report JSON (DOMAIN.md §4.4). */
+  content: string;
+  /** Where each generated figure came from (JSON), as generation gave it. */
+  sources: string | null;
+  /** When the tables were last computed from the records. */
+  generated_at: string;
+  /** What changed (versions after the first; shown publicly, rule D2). */
+  change_note: string | null;
+  /** The findings at submission (JSON Finding[]). */
+  findings: string | null;
+  /** Why it may be published despite error-level findings (written by the submitter). */
+  override_reason: string | null;
+  /** The review chain fixed at submission (JSON ReviewLevel[]). */
+  chain: string | null;
+  review_level: Generated<number>;
+  review_round: Generated<number>;
+  review_agency_id: number | null;
+  review_role: 'reviewer' | 'head' | null;
+  author_id: number;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  published_on: string | null;
+  published_at: string | null;
+  /** 1: published after the deadline (rule D1). */
+  published_late: Generated<number>;
+}
+
+/** A review step on an annual report version (append-only). */
+export interface AnnualReportReviewsTable {
+  id: Id;
+  version_id: number;
+  round: number;
+  level: number;
+  level_label: string;
+  reviewer_id: number;
+  at: string;
+  conclusion: 'approved' | 'returned';
+  basis: string;
+  comment: string | null;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   users: UsersTable;
@@ -522,6 +588,11 @@ export interface Database {
   search_sequences: SearchSequencesTable;
   search_tokens: SearchTokensTable;
   search_postings: SearchPostingsTable;
+  report_entries: ReportEntriesTable;
+  report_entry_history: ReportEntryHistoryTable;
+  annual_reports: AnnualReportsTable;
+  annual_report_versions: AnnualReportVersionsTable;
+  annual_report_reviews: AnnualReportReviewsTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;
@@ -537,3 +608,41 @@ export type ApplicationUpdate = Updateable<ApplicationsTable>;
 export type ApplicationEventRow = Selectable<ApplicationEventsTable>;
 export type ReviewCaseRow = Selectable<ReviewCasesTable>;
 export type IssuedLetterRow = Selectable<IssuedLettersTable>;
+
+// ---------------------------------------------------------------------------------------------
+// The annual report's entered figures (migration 2026112813_report_entries, src/reports/generate)
+
+/**
+ * A figure an office enters for its annual report where the system keeps no records (section 二
+ * outside the catalogue), one per agency, report year and cell.
+ */
+export interface ReportEntriesTable {
+  id: Id;
+  agency_id: number;
+  year: number;
+  /** `<row id>.<column id>` of DOMAIN.md §4, e.g. licensing.decisions, fees.amount_wan_yuan. */
+  cell: string;
+  /** Canonical decimal text: 12, -3, 0.15. */
+  value: string;
+  /** 2019 采购总金额 only: 元 | 万元 | null (written without a unit). */
+  unit: string | null;
+  /** Where the figure comes from (来源说明), required. */
+  note: string;
+  entered_by: number;
+  entered_at: string;
+}
+
+/** Every setting and clearing of an entered figure (append-only). */
+export interface ReportEntryHistoryTable {
+  id: Id;
+  agency_id: number;
+  year: number;
+  cell: string;
+  action: 'set' | 'cleared';
+  /** null when cleared. */
+  value: string | null;
+  unit: string | null;
+  note: string | null;
+  entered_by: number;
+  entered_at: string;
+}

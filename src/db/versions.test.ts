@@ -7,7 +7,7 @@ import { fixedClock, inPerson, setupDesk, type Desk } from '../../test/support/a
 import { openTestDb } from '../../test/support/db.js';
 import { withStatementCache } from './database.js';
 import type { Db } from './database.js';
-import { applicationsVersion, globalVersion, VersionedCache } from './versions.js';
+import { applicationsVersion, catalogueVersion, catalogueVersions, globalVersion, VersionedCache } from './versions.js';
 
 describe('data versions bumped by the database itself', () => {
   let db: Db;
@@ -79,6 +79,104 @@ describe('data versions bumped by the database itself', () => {
 
   test('an empty agency list still reads the agencies counter', async () => {
     assert.equal(await applicationsVersion(db.kysely, []), await global('agencies'));
+  });
+
+  describe('the public catalogue (migration 2026112812)', () => {
+    const at = '2026-03-02T02:00:00.000Z';
+    const counters = async () => {
+      const m = await catalogueVersions(db.kysely, [desk.agencyA, desk.agencyB]);
+      return { a: m.get(desk.agencyA)!, b: m.get(desk.agencyB)! };
+    };
+    /** A draft item with its first version, as the catalogue service makes it. */
+    const draft = async (agencyId: number, title: string) => {
+      const item = await db.kysely.insertInto('catalogue_items').values({ agency_id: agencyId, index_number: null, created_at: at, created_by: null, updated_at: at }).returning('id').executeTakeFirstOrThrow();
+      const version = await db.kysely
+        .insertInto('catalogue_versions')
+        .values({
+          item_id: item.id,
+          number: 1,
+          state: 'draft',
+          title,
+          summary: '概述',
+          publisher: '发布机构',
+          category: 'art20.1',
+          subject: '综合政务',
+          disclosure: 'active',
+          validity: 'valid',
+          body: '正文',
+          formed_on: '2026-03-02',
+          due_on: '2026-03-30',
+          author_id: desk.clerkA.userId,
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { itemId: item.id, versionId: version.id };
+    };
+    const file = (versionId: number) =>
+      db.kysely.insertInto('catalogue_files').values({ version_id: versionId, filename: 'a.txt', media_type: 'text/plain', size: 1, sha256: '0'.repeat(64), text: null, created_at: at, created_by: null }).execute();
+
+    test("what the public sees of an agency's catalogue moves its counter; drafts and staff bookkeeping do not", async () => {
+      const c0 = await counters();
+      const d = await draft(desk.agencyA, '草稿');
+      await db.kysely.updateTable('catalogue_versions').set({ title: '草稿（改）', state: 'in_review' }).where('id', '=', d.versionId).execute();
+      await db.kysely.updateTable('catalogue_items').set({ version: sql`version + 1`, updated_at: at }).where('id', '=', d.itemId).execute();
+      await file(d.versionId);
+      assert.deepEqual(await counters(), c0, 'a draft, its review and its files are not public');
+
+      // Publication: the version, then the item's pointer (the service does both in one transaction).
+      await db.kysely.transaction().execute(async (tx) => {
+        await tx.updateTable('catalogue_versions').set({ state: 'published', published_on: '2026-03-02', published_at: at }).where('id', '=', d.versionId).execute();
+        await tx.updateTable('catalogue_items').set({ published_version_id: d.versionId, first_published_on: '2026-03-02', index_number: 'A-01-2026-0001' }).where('id', '=', d.itemId).execute();
+      });
+      const c1 = await counters();
+      assert.ok(c1.a > c0.a, `${c1.a} > ${c0.a}`);
+      assert.equal(c1.b, c0.b, "another agency's counter stays");
+
+      const steps: Array<[string, () => Promise<unknown>]> = [
+        ['a published title corrected', () => db.kysely.updateTable('catalogue_versions').set({ title: '更正' }).where('id', '=', d.versionId).execute()],
+        ['a file of the published version', () => file(d.versionId)],
+        ['withdrawn', () => db.kysely.updateTable('catalogue_items').set({ withdrawn_at: at }).where('id', '=', d.itemId).execute()],
+        ['back on the site', () => db.kysely.updateTable('catalogue_items').set({ withdrawn_at: null }).where('id', '=', d.itemId).execute()],
+      ];
+      let prev = c1;
+      for (const [what, step] of steps) {
+        await step();
+        const now = await counters();
+        assert.ok(now.a > prev.a && now.b === prev.b, what);
+        prev = now;
+      }
+      // Moved to agency B: both columns change.
+      await db.kysely.updateTable('catalogue_items').set({ agency_id: desk.agencyB }).where('id', '=', d.itemId).execute();
+      const moved = await counters();
+      assert.ok(moved.a > prev.a && moved.b > prev.b);
+      // The 制度 list of a column.
+      await db.kysely.insertInto('disclosure_rule_items').values({ agency_id: desk.agencyB, item_id: d.itemId, added_at: at, added_by: null }).execute();
+      const listed = await counters();
+      assert.ok(listed.b > moved.b && listed.a === moved.a);
+      // One read: the agencies' counter and the sum of the agencies' catalogue counters.
+      assert.deepEqual(await catalogueVersion(db.kysely, [desk.agencyA, desk.agencyB]), { agencies: await global('agencies'), catalogue: listed.a + listed.b });
+      assert.deepEqual(await catalogueVersion(db.kysely, []), { agencies: await global('agencies'), catalogue: 0 });
+    });
+
+    test('a rolled-back publication leaves the counter; a bulk statement moves each agency it touched', async () => {
+      const d = await draft(desk.agencyA, '回滚');
+      const c0 = await counters();
+      await assert.rejects(
+        db.kysely.transaction().execute(async (tx) => {
+          await tx.updateTable('catalogue_versions').set({ state: 'published', published_on: '2026-03-02' }).where('id', '=', d.versionId).execute();
+          await tx.updateTable('catalogue_items').set({ published_version_id: d.versionId }).where('id', '=', d.itemId).execute();
+          throw new Error('rolled back');
+        }),
+        /rolled back/,
+      );
+      assert.deepEqual(await counters(), c0);
+      const e = await draft(desk.agencyB, '批量');
+      await db.kysely.updateTable('catalogue_versions').set({ state: 'published', published_on: '2026-03-02' }).where('id', 'in', [d.versionId, e.versionId]).execute();
+      const c1 = await counters();
+      assert.ok(c1.a > c0.a && c1.b > c0.b);
+    });
   });
 });
 

@@ -50,6 +50,53 @@ const pgApplicationsVersion = compiledOnce(
   [[-987_654_321]] as [number[]],
 );
 
+/** The agencies' own counter and the sum of these agencies' public-catalogue counters (migration 2026112812). */
+export interface CatalogueVersion {
+  agencies: number;
+  catalogue: number;
+}
+
+/**
+ * What a public catalogue page of these agencies depends on, in one read: the agencies' counter
+ * (names, the tree, the column an agency belongs to) and the sum of the agencies' 'catalogue'
+ * counters (items published, revised, withdrawn or moved; the 制度 lists). Compiled once; on
+ * PostgreSQL a prepared statement with an array parameter, on SQLite a JSON array parameter, so
+ * that any number of agencies shares one statement.
+ */
+export async function catalogueVersion(db: Kysely<Database>, agencyIds: readonly number[]): Promise<CatalogueVersion> {
+  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+  const [r] = pg ? await pgCatalogueVersion(db, [...agencyIds]) : await sqliteCatalogueVersion(db, JSON.stringify(agencyIds));
+  return { agencies: Number(r?.a ?? 0), catalogue: Number(r?.c ?? 0) };
+}
+
+const catalogueSum = (keys: RawBuilder<unknown>) =>
+  sql<number>`coalesce((select sum(version) from data_versions where scope = 'catalogue' and key ${keys}), 0)`;
+
+const pgCatalogueVersion = compiledOnce(
+  (db: Kysely<Database>, agencyIds: number[]) => db.selectNoFrom([globalVersion('agencies').as('a'), catalogueSum(sql`= any(${agencyIds}::integer[])`).as('c')]),
+  [[-987_654_322]] as [number[]],
+);
+
+const sqliteCatalogueVersion = compiledOnce(
+  (db: Kysely<Database>, agencyIdsJson: string) => db.selectNoFrom([globalVersion('agencies').as('a'), catalogueSum(sql`in (select value from json_each(${agencyIdsJson}))`).as('c')]),
+  ['[-987654323]'] as [string],
+);
+
+/** Each agency's public-catalogue counter (0 for an agency whose catalogue never changed). */
+export async function catalogueVersions(db: Q, agencyIds: readonly number[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>(agencyIds.map((id) => [id, 0]));
+  for (let i = 0; i < agencyIds.length; i += 1000) {
+    const rows = await db
+      .selectFrom('data_versions')
+      .select(['key', 'version'])
+      .where(sql<boolean>`scope = 'catalogue'`)
+      .where('key', 'in', agencyIds.slice(i, i + 1000))
+      .execute();
+    for (const r of rows) out.set(r.key, Number(r.version));
+  }
+  return out;
+}
+
 /** Values keyed by string, each valid for the version it was stored with; least recently used dropped first. */
 export class VersionedCache<V> {
   readonly #entries = new Map<string, { version: number | string; value: V }>();

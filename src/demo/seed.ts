@@ -8,6 +8,8 @@ import { hashPassword } from '../accounts/password.js';
 import { createUser, grantRole } from '../accounts/user.repository.js';
 import { createAgency } from '../agencies/agency.repository.js';
 import type { AgencyKind, Database, Role } from '../db/schema.js';
+import { seedDemoPublishedReport2020 } from './annual-report-2020.js';
+import { seedDemoReport2020 } from './report-2020.js';
 
 export const DEMO_PASSWORD = 'Gongkai-demo-2026';
 
@@ -86,5 +88,7 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
       const userId = await createUser(trx, { username: u.username, displayName: u.displayName, passwordHash: hash });
       await grantRole(trx, userId, ids.get(u.agency)!, u.role);
     }
+    await seedDemoReport2020(trx);
+    await seedDemoPublishedReport2020(trx);
   });
 }

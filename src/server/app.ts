@@ -27,6 +27,8 @@ import { register as registerApplicationsAdmin } from './routes/applications-adm
 import { register as registerApplicationsPublic } from './routes/applications-public.js';
 import { register as registerCatalogueAdmin } from './routes/catalogue-admin.js';
 import { register as registerPortalCatalogue } from './routes/portal-catalogue.js';
+import { register as registerPortalReports } from './routes/portal-reports.js';
+import { register as registerReportsAdmin } from './routes/reports-admin.js';
 import { registerApiDocs } from './api.js';
 
 export interface AppDeps {
@@ -41,7 +43,10 @@ export interface AppDeps {
   logger?: boolean;
   /** Rate limits on public forms (default on; off only for load tests). */
   rateLimits?: boolean;
-  /** GONGKAI_PAGE_CACHE: keep rendered work-queue pages in memory per data version (default on). */
+  /**
+   * GONGKAI_PAGE_CACHE: keep rendered pages in memory per data version (the work queue, the public
+   * catalogue's column and list pages; default on).
+   */
   pageCache?: boolean;
   /** GONGKAI_STATIC_DIR: the site's own static files under /assets/. */
   staticDir?: string;
@@ -148,6 +153,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerApplicationsAdmin(app);
   registerCatalogueAdmin(app);
   registerPortalCatalogue(app);
+  registerReportsAdmin(app);
+  registerPortalReports(app);
 
   app.setNotFoundHandler(async (req, reply) => {
     reply.code(404);

@@ -88,8 +88,8 @@ describe(`public column 政府信息公开 (${testDialect})`, () => {
       const r = await get(`/xxgk/${w.agencies.town}`);
       const body = text(r.body);
       for (const s of ['政府信息公开指南', '政府信息公开制度', '法定主动公开内容', '条例第二十条规定的主动公开内容', '条例第二十一条规定的主动公开内容', '筹资筹劳']) assert.ok(body.includes(s), s);
-      // 政府信息公开年报 arrives with issue 5: no link to something that does not exist.
-      assert.ok(!body.includes('年报'));
+      // The column's annual reports (src/server/routes/portal-reports.tsx).
+      assert.ok(r.body.includes(`<a href="/xxgk/${w.agencies.town}/reports">政府信息公开年报</a>`));
       assert.doesNotMatch(body, /市政建设/, "a town's column has no county 第21条 categories");
       // 财政预算、决算信息: the budget, the revised and the pending-revision items (town) → 3.
       assert.match(r.body, new RegExp(`category=art20\\.7">财政预算、决算信息</a><span class="count">3 `));

@@ -3,7 +3,7 @@
  * agencies and users, plus a tiny browser-like client for app.inject(): cookies and CSRF tokens.
  */
 import type { FastifyInstance } from 'fastify';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileStore } from '../../src/attachments/store.js';
@@ -24,7 +24,8 @@ export interface TestApp {
 export async function openTestApp(): Promise<TestApp> {
   const db = await openTestDb();
   await seedDemo(db.kysely);
-  const app = await buildApp({ db, calendar: WorkCalendar.builtin(), files: createFileStore(mkdtempSync(join(tmpdir(), 'gongkai-files-'))), maxUploadBytes: 5 * 1024 * 1024 });
+  const filesDir = mkdtempSync(join(tmpdir(), 'gongkai-files-'));
+  const app = await buildApp({ db, calendar: WorkCalendar.builtin(), files: createFileStore(filesDir), maxUploadBytes: 5 * 1024 * 1024 });
   await app.ready();
   return {
     app,
@@ -32,6 +33,7 @@ export async function openTestApp(): Promise<TestApp> {
     close: async () => {
       await app.close();
       await db.close();
+      rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }

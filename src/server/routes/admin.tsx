@@ -9,6 +9,8 @@ import { listForStaff } from '../../catalogue/catalogue.service.js';
 import { mayKeepWords } from '../../catalogue/words.js';
 import { catalogueDeps } from '../views/catalogue/desk.js';
 import { Layout } from '../views/layout.js';
+import { listReports, REPORT_STATUS_LABELS } from '../../reports/store/annual-report.service.js';
+import { reportDeps } from './reports-admin.js';
 
 export function registerAdminRoutes(app: FastifyInstance): void {
   app.get('/admin', async (req, reply) => {
@@ -25,6 +27,14 @@ export function registerAdminRoutes(app: FastifyInstance): void {
     const count = async (filter: string) => (await listForStaff(app.deps.db, catalogueDeps(app), actor, { filter, limit: 1 })).total;
     const catalogue = actor.access.size ? { toReview: await count('to_review'), open: await count('open'), overdue: await count('overdue') } : null;
     const keepsWords = await mayKeepWords(app.deps.db.kysely, actor);
+    // The annual reports of last year: what awaits the actor's review, and where the reports of
+    // the agencies the actor handles stand (a report is due in January or March).
+    const rDeps = reportDeps(app);
+    const lastYear = Number(chinaDate(rDeps.now?.() ?? new Date()).slice(0, 4)) - 1;
+    const reportRows = actor.access.size ? await listReports(app.deps.db, rDeps, actor, lastYear) : [];
+    const handled = new Set(agenciesWhere(actor, 'handle'));
+    const awaiting = reportRows.filter((r) => r.awaitingMe);
+    const mine = reportRows.filter((r) => handled.has(r.agencyId));
     return sendPage(
       reply,
       <Layout title="工作台" area="admin" user={actor} csrfToken={req.csrfToken}>
@@ -87,6 +97,29 @@ export function registerAdminRoutes(app: FastifyInstance): void {
                   提交审核前的词表检查
                 </li>
               ) : null}
+            </ul>
+          </>
+        ) : null}
+        {awaiting.length || mine.length ? (
+          <>
+            <h2>年度报告</h2>
+            <ul class="action-links">
+              {awaiting.length ? (
+                <li>
+                  <a href={`/admin/reports?year=${lastYear}`}>待我审核的{lastYear}年度报告</a>
+                  {awaiting.length} 份
+                </li>
+              ) : null}
+              {mine.map((r) => (
+                <li key={r.agencyId}>
+                  <a href={r.reportId ? `/admin/reports/${r.reportId}` : `/admin/reports?year=${lastYear}`}>
+                    {r.agencyName}
+                    {lastYear}年度报告
+                  </a>
+                  {r.status === 'late' ? <strong class="overdue">{REPORT_STATUS_LABELS[r.status]}</strong> : REPORT_STATUS_LABELS[r.status]}
+                  {r.status === 'published' ? `（${r.publishedOn}）` : `，公布期限 ${r.deadline}`}
+                </li>
+              ))}
             </ul>
           </>
         ) : null}

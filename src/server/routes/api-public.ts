@@ -11,6 +11,10 @@
  *                              applicant (.docx), or 404 {error}
  *   POST /api/v1/track/attachment  {tracking_number, secret, attachment_id} → a file marked for the
  *                              applicant, or 404 {error}
+ *   GET  /api/v1/reports/:agencyId/:year  the published annual report of an agency for a year: its
+ *                              JSON (DOMAIN.md §4.4) with the publication date and version history,
+ *                              or 404 {error} (unpublished reports, drafts and versions in review
+ *                              are never answered)
  *
  * The downloads make the tracking page's checks (track-downloads.ts: the pair again every time,
  * the same generic 404, the same rate limit as the lookup, shared per address with the page) and
@@ -26,10 +30,15 @@ import { onlineApplicationSchema, trackingLookupSchema } from '../../application
 import { lookUpTracking, submitOnline } from '../../applications/application.service.js';
 import type { AttachmentView } from '../../attachments/attachment.service.js';
 import { LIMITS as RATE_LIMITS } from '../../security/rate-limit.js';
+import { parseUrlId } from '../../portal/columns.js';
+import { publicReport } from '../../reports/store/annual-report.service.js';
 import { id, optionalInt } from '../../validation.js';
 import { ApiError, defineEndpoint } from '../api.js';
 import { applicantLetterKindOf, APPLICANT_LETTER_KINDS, KIND_LABELS } from '../views/applications/letters.js';
+import { DOWNLOADS } from '../views/reports/downloads.js';
+import { reportDownloadUrl } from '../views/reports/public.js';
 import { sendAttachment } from './attachments.js';
+import { parseReportYear, REPORT_NOT_FOUND } from './portal-reports.js';
 import { checkOnlineApplication, rateLimit, serviceDeps, TRACK_NOT_FOUND } from './public-desk.js';
 import { applicantAttachment, applicantLetter, sendLetter } from './track-downloads.js';
 
@@ -73,6 +82,33 @@ export const PublicCaseOut = z
     attachments: z
       .array(z.object({ id: z.number().int(), filename: z.string(), media_type: z.string(), size: z.number().int() }).strict())
       .describe('受理机关提供给申请人的文件：以 id 调用 POST /api/v1/track/attachment 下载'),
+  })
+  .strict();
+
+const cells = z.record(z.string(), z.record(z.string(), z.unknown()));
+
+export const PublicReportOut = z
+  .object({
+    agency_id: z.number().int().describe('机关编号'),
+    agency_name: z.string().describe('机关名称'),
+    year: z.number().int().describe('报告年度'),
+    published_on: z.string().describe('现行版本的公布日期 YYYY-MM-DD'),
+    version: z.number().int().describe('现行版本号（1 为首次公布；修订后公布的版本依次递增）'),
+    history: z
+      .array(z.object({ version: z.number().int(), published_on: z.string(), change_note: z.string().nullable().describe('修改说明（第1版为 null）') }).strict())
+      .describe('公布过的各版本，新的在前（规则D2）'),
+    report: z
+      .object({
+        agency: z.string().nullable(),
+        year: z.number().int().nullable(),
+        format: z.enum(['2019', '2021']).describe('报告格式：2019–2020年度为 2019，2021年度起为 2021'),
+        proactive: cells.describe('第二部分：行 id → 列 id → 数值（空白为 null）'),
+        applications: cells.describe('第三部分：行 id（1、2、3.1 … 3.7、4）→ 申请人列 id → 数值'),
+        reviews: cells.describe('第四部分：reconsideration / litigation_direct / litigation_after → 列 id → 数值'),
+        sections: z.object({ 1: z.string().nullable(), 5: z.string().nullable(), 6: z.string().nullable() }).describe('第一、五、六部分的文字'),
+      })
+      .describe('报告本身，DOMAIN.md §4.4 的 JSON（与公开平台下载的 .json 文件相同）'),
+    downloads: z.record(z.string(), z.string()).describe('公开平台上各格式的下载地址（docx、pdf、html、xlsx、json）'),
   })
   .strict();
 
@@ -200,6 +236,36 @@ export function registerPublicApi(app: FastifyInstance): void {
         return { error: TRACK_NOT_FOUND };
       }
       return sendLetter(reply, file);
+    },
+  });
+
+  defineEndpoint(app, {
+    method: 'GET',
+    path: '/reports/:agencyId/:year',
+    summary: `某机关某年度已公布的政府信息公开工作年度报告（公开；DOMAIN.md §4.4 的 JSON，附公布日期和版本记录）。未公布的报告、草稿和审核中的版本一律 404 {error: "${REPORT_NOT_FOUND}"}`,
+    tag: 'public',
+    auth: 'public',
+    response: PublicReportOut,
+    handler: async ({ reply, params }) => {
+      const agencyId = parseUrlId(params.agencyId);
+      const year = parseReportYear(params.year);
+      const r = agencyId === null || year === null ? undefined : await publicReport(db.kysely, agencyId, year);
+      if (!r) {
+        reply.code(404);
+        return { error: REPORT_NOT_FOUND };
+      }
+      reply.header('cache-control', 'public, max-age=300');
+      const current = r.history.find((h) => h.current);
+      return PublicReportOut.parse({
+        agency_id: r.agencyId,
+        agency_name: r.agencyName,
+        year: r.year,
+        published_on: r.publishedOn,
+        version: current?.number ?? 1,
+        history: r.history.map((h) => ({ version: h.number, published_on: h.publishedOn, change_note: h.changeNote })),
+        report: r.content,
+        downloads: Object.fromEntries(DOWNLOADS.map((d) => [d.format, reportDownloadUrl(r.agencyId, r.year, d.format)])),
+      });
     },
   });
 

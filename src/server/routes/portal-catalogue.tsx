@@ -14,6 +14,15 @@
  *   GET  /xxgk/:agency/complaint, POST  意见和投诉 (CSRF, rate-limited) → 303 ?sent=1
  *   GET  /sitemap.xml, /sitemaps/:part  the sitemap (an index of parts beyond 50,000 URLs)
  *
+ * The platform, a column's home and its catalogue pages are kept rendered in memory (bounded LRU,
+ * GONGKAI_PAGE_CACHE=0 turns it off), each valid for the data versions it was rendered under: the
+ * agencies' counter and the sum of the column's agencies' catalogue counters (migration
+ * 2026112812, db/versions.ts catalogueVersion), read with one query before anything else, so a
+ * publication, a withdrawal or a renamed agency shows at the next request on every node. The
+ * counts a list shows (per category, year, agency; the pages) come from PublicCountCache, which
+ * recounts only the agencies whose catalogue changed; the rows of a page are an index range scan,
+ * and the catalogue can be paged through to MAX_LIST_PAGE.
+ *
  * Every catalogue read goes through the visibility checkpoint (portal/public-catalogue.ts, built on
  * catalogue/visibility.ts): an item that is not public — unknown, draft, in review, returned,
  * withdrawn, on request — answers the same 404 everywhere. Bad query strings (a page that is not a
@@ -28,12 +37,14 @@ import { type AgencyRow, type AgencyTree, loadAgencyTree, parseUrlId } from '../
 import { chinaMidnight, FEED_SIZE, renderAtom } from '../../portal/feed.js';
 import { complaintSchema, FEEDBACK_LIMITS, ratingSchema, submitComplaint, submitRating } from '../../portal/feedback.js';
 import { buildGuide } from '../../portal/guide.js';
-import { agencyCounts, categoryCounts, countPublicItems, feedEntries, listPublicItems, publicItemPage, publicYears, sitemapItems } from '../../portal/public-catalogue.js';
+import { feedEntries, listPlan, listPublicItems, PublicCountCache, publicItemPage, sitemapItems, type ListFilter } from '../../portal/public-catalogue.js';
+import { catalogueVersion, VersionedCache, type CatalogueVersion } from '../../db/versions.js';
 import { listRuleItems } from '../../portal/rules.js';
 import { MAX_SEARCH_OFFSET, searchPublic, searchWords } from '../../portal/search.js';
 import { renderIndex, renderUrlset, SITEMAP_MAX_URLS, sitemapPlan, type SitemapUrl } from '../../portal/sitemap.js';
 import { fieldErrors, ValidationError } from '../../validation.js';
 import { sendPage } from '../app.js';
+import { page as renderPage } from '../views/layout.js';
 import { HttpError } from '../errors.js';
 import { sendFile } from '../uploads.js';
 import { formValues, type FormErrors } from '../views/public/fields.js';
@@ -53,6 +64,13 @@ import { LIMITS } from '../../security/rate-limit.js';
 export const PORTAL_PAGE_SIZE = 20;
 /** Pages beyond this are refused (400): nobody reads page 10,001 of a catalogue; scripts do. */
 export const MAX_PAGE = 10_000;
+/**
+ * The deepest page of a catalogue list (the first 10,000 items of any filter): a page is an
+ * index range scan whose cost grows with its offset. Older items are found by year or search.
+ */
+export const MAX_LIST_PAGE = 500;
+/** Rendered platform, column and catalogue pages kept in memory (each 10–40 kB). */
+const PAGE_CACHE_ENTRIES = 500;
 
 const ITEM_NOT_FOUND = '未找到该信息。它可能尚未发布、已被撤回，或者地址有误。';
 const COLUMN_NOT_FOUND = '未找到该专栏，请从政府信息公开首页选择行政机关。';
@@ -89,6 +107,13 @@ function parseCategory(raw: string, allowed: { own: LawCategory[]; others: LawCa
   return c;
 }
 
+/** A list page past MAX_LIST_PAGE: refused with the ways to find older items. */
+function checkListPage(page: number): void {
+  if (page > MAX_LIST_PAGE) {
+    throw new HttpError(400, `目录最多可翻阅到第 ${MAX_LIST_PAGE} 页（最新的 ${(MAX_LIST_PAGE * PORTAL_PAGE_SIZE).toLocaleString('en-US')} 条）。查找更早的信息，请按年度、类别或发布机关筛选，或使用检索。`);
+  }
+}
+
 /** The pages of a list, and a page past the last refused (404) unless it is the first. */
 function pagesOf(total: number, page: number): number {
   const pages = Math.max(1, Math.ceil(total / PORTAL_PAGE_SIZE));
@@ -123,21 +148,6 @@ function sendXml(reply: FastifyReply, type: string, body: string): FastifyReply 
 // ---------------------------------------------------------------------------------------------
 // Columns
 
-/** The column named by the URL; an agency without a column sends the reader to its column's catalogue. */
-async function resolveColumn(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply): Promise<{ tree: AgencyTree; column: AgencyRow } | null> {
-  const id = parseUrlId((req.params as { agency?: string }).agency);
-  if (id === null) throw new NotFoundError(COLUMN_NOT_FOUND);
-  const tree = await loadAgencyTree(app.deps.db.kysely);
-  const agency = tree.get(id);
-  if (!agency) throw new NotFoundError(COLUMN_NOT_FOUND);
-  const column = tree.columnOf(id)!;
-  if (column.id !== agency.id) {
-    void reply.redirect(`${columnUrl(column.id)}/catalogue?dept=${agency.id}`, 301);
-    return null;
-  }
-  return { tree, column };
-}
-
 export function columnTree(tree: AgencyTree): ColumnTreeNode[] {
   const node = (a: AgencyRow): ColumnTreeNode => {
     const members: string[] = [];
@@ -158,7 +168,7 @@ export function columnTree(tree: AgencyTree): ColumnTreeNode[] {
 }
 
 function categoryGroups(tree: AgencyTree, column: AgencyRow, counts: Map<string, number>): CategoryGroup[] {
-  const { own, others } = tree.categoriesOf(column.id);
+  const { own, others } = categoriesOf(tree, column.id);
   const withCount = (cs: LawCategory[]) => cs.map((category) => ({ category, count: counts.get(category.id) ?? 0 }));
   const groups: CategoryGroup[] = [
     { heading: '条例第二十条规定的主动公开内容', categories: withCount(own.filter((c) => c.id.startsWith('art20.'))) },
@@ -169,59 +179,159 @@ function categoryGroups(tree: AgencyTree, column: AgencyRow, counts: Map<string,
   return groups.filter((g) => g.categories.length > 0);
 }
 
-const subtreeIds = (tree: AgencyTree, id: number) => tree.subtree(id).map((a) => a.id);
+/** What is derived from a tree, computed once per tree (a tree is replaced, never changed, when the agencies change). */
+const derived = new WeakMap<AgencyTree, Map<string, unknown>>();
+function once<T>(tree: AgencyTree, key: string, compute: () => T): T {
+  let m = derived.get(tree);
+  if (!m) derived.set(tree, (m = new Map()));
+  if (!m.has(key)) m.set(key, compute());
+  return m.get(key) as T;
+}
+const subtreeOf = (tree: AgencyTree, id: number) => once(tree, `subtree ${id}`, () => tree.subtree(id));
+const subtreeIds = (tree: AgencyTree, id: number) => once(tree, `ids ${id}`, () => subtreeOf(tree, id).map((a) => a.id));
+const categoriesOf = (tree: AgencyTree, id: number) => once(tree, `categories ${id}`, () => tree.categoriesOf(id));
+
+/** A column as a request found it: the tree it was resolved on, the column's agencies and their data version. */
+interface ColumnHit {
+  tree: AgencyTree;
+  column: AgencyRow;
+  /** The column's agencies (its subtree). */
+  ids: number[];
+  /** Null when the agencies changed while it was read (the page is then not cached). */
+  version: CatalogueVersion | null;
+}
 
 export function register(app: FastifyInstance): void {
   const { db, files } = app.deps;
   registerPortalAdmin(app);
 
+  // In-memory state, each part checked against the data versions on every request.
+  const pageCache = new VersionedCache<Buffer>(PAGE_CACHE_ENTRIES);
+  const counts = new PublicCountCache();
+  let trees: { version: number; tree: AgencyTree } | null = null;
+  const cachePages = app.deps.pageCache !== false;
+
+  /** The agency tree as of now (its version read first). */
+  async function freshTree(): Promise<{ version: number; tree: AgencyTree }> {
+    const { agencies } = await catalogueVersion(db.kysely, []);
+    trees = { version: agencies, tree: await loadAgencyTree(db.kysely) };
+    return trees;
+  }
+
+  /**
+   * The column named by the URL and the data version of its pages, in one query when the tree in
+   * memory is current; an agency without a column sends the reader to its column's catalogue.
+   */
+  async function resolveColumn(req: FastifyRequest, reply: FastifyReply): Promise<ColumnHit | null> {
+    const id = parseUrlId((req.params as { agency?: string }).agency);
+    if (id === null) throw new NotFoundError(COLUMN_NOT_FOUND);
+    let t = trees ?? (await freshTree());
+    for (let attempt = 0; ; attempt++) {
+      const agency = t.tree.get(id);
+      const column = agency ? t.tree.columnOf(id) : undefined;
+      const own = agency !== undefined && column?.id === agency.id;
+      const ids = own ? subtreeIds(t.tree, column.id) : [];
+      const version = await catalogueVersion(db.kysely, ids);
+      if (version.agencies !== t.version && attempt < 2) {
+        t = await freshTree();
+        continue;
+      }
+      if (!agency || !column) throw new NotFoundError(COLUMN_NOT_FOUND);
+      if (!own) {
+        void reply.redirect(`${columnUrl(column.id)}/catalogue?dept=${agency.id}`, 301);
+        return null;
+      }
+      return { tree: t.tree, column, ids, version: version.agencies === t.version ? version : null };
+    }
+  }
+
+  /** The current tree (one query when the tree in memory is current). */
+  async function currentTree(): Promise<{ version: number; tree: AgencyTree }> {
+    const t = trees;
+    if (t && (await catalogueVersion(db.kysely, [])).agencies === t.version) return t;
+    return freshTree();
+  }
+
+  /** A page from the cache, or rendered by `render` and kept under the version read before it. */
+  async function cachedPage(reply: FastifyReply, key: string, version: string | null, render: () => Promise<preact.VNode>): Promise<FastifyReply> {
+    const hit = cachePages && version !== null ? pageCache.get(key, version) : undefined;
+    if (hit) return reply.type('text/html; charset=utf-8').send(hit);
+    const html = Buffer.from(renderPage(await render()));
+    if (cachePages && version !== null) pageCache.set(key, version, html);
+    return reply.type('text/html; charset=utf-8').send(html);
+  }
+
+  const versionKey = (v: CatalogueVersion | null) => (v ? `${v.agencies}:${v.catalogue}` : null);
+
+  /**
+   * The cheaper way to read rows [0, end) of a list of `matching` items (public-catalogue.ts
+   * listPlan): that needs how many items match the category and year in all agencies, from the
+   * same count cache.
+   */
+  async function planFor(tree: AgencyTree, f: ListFilter, matching: number, end: number) {
+    let everywhere = matching;
+    if (f.agencyIds.length < tree.byId.size) everywhere = (await counts.counts(db.kysely, [...tree.byId.keys()])).total({ category: f.category, year: f.year });
+    return listPlan(matching, everywhere, end);
+  }
+
+  /** Rows [offset, offset + limit) of a column's list of `matching` items. */
+  async function listRows(tree: AgencyTree, f: ListFilter, matching: number, page: { limit: number; offset: number }) {
+    if (matching === 0 || page.offset >= matching) return [];
+    return listPublicItems(db.kysely, f, page, await planFor(tree, f, matching, page.offset + page.limit));
+  }
+
   app.get(XXGK, async (_req, reply) => {
-    const tree = await loadAgencyTree(db.kysely);
-    return sendPage(reply, <PlatformPage tree={columnTree(tree)} />);
+    const t = await currentTree();
+    return cachedPage(reply, 'platform', String(t.version), async () => <PlatformPage tree={columnTree(t.tree)} />);
   });
 
   // -------------------------------------------------------------------------------------------
   // A column
 
   app.get(`${XXGK}/:agency`, async (req, reply) => {
-    const r = await resolveColumn(app, req, reply);
+    const r = await resolveColumn(req, reply);
     if (!r) return reply;
-    const { tree, column } = r;
-    const ids = subtreeIds(tree, column.id);
-    const [counts, latest, rules] = await Promise.all([
-      categoryCounts(db.kysely, ids),
-      listPublicItems(db.kysely, { agencyIds: ids }, { limit: 10, offset: 0 }),
-      listRuleItems(db.kysely, column.id),
-    ]);
-    return sendPage(
-      reply,
-      <ColumnHomePage column={column} groups={categoryGroups(tree, column, counts)} latest={latest.rows} total={latest.total} ruleCount={rules.length} takesApplications={tree.isColumn(column)} />,
-    );
+    const { tree, column, ids, version } = r;
+    return cachedPage(reply, `home:${column.id}`, versionKey(version), async () => {
+      const [counted, rules] = await Promise.all([counts.counts(db.kysely, ids, version?.catalogue), listRuleItems(db.kysely, column.id)]);
+      const latest = await listRows(tree, { agencyIds: ids }, counted.total(), { limit: 10, offset: 0 });
+      return (
+        <ColumnHomePage
+          column={column}
+          groups={categoryGroups(tree, column, counted.byCategory())}
+          latest={latest}
+          total={counted.total()}
+          ruleCount={rules.length}
+          takesApplications={tree.isColumn(column)}
+        />
+      );
+    });
   });
 
   app.get(`${XXGK}/:agency/guide`, async (req, reply) => {
-    const r = await resolveColumn(app, req, reply);
+    const r = await resolveColumn(req, reply);
     if (!r) return reply;
     const guide = buildGuide(r.tree, r.column, r.tree.isColumn(r.column));
     return sendPage(reply, <GuidePage guide={guide} urls={{ apply: `/apply?agency=${r.column.id}`, track: '/track' }} />);
   });
 
   app.get(`${XXGK}/:agency/rules`, async (req, reply) => {
-    const r = await resolveColumn(app, req, reply);
+    const r = await resolveColumn(req, reply);
     if (!r) return reply;
     return sendPage(reply, <RulesPage column={r.column} items={await listRuleItems(db.kysely, r.column.id)} />);
   });
 
   app.get(`${XXGK}/:agency/catalogue`, async (req, reply) => {
-    const r = await resolveColumn(app, req, reply);
+    const r = await resolveColumn(req, reply);
     if (!r) return reply;
-    const { tree, column } = r;
-    const categories = tree.categoriesOf(column.id);
+    const { tree, column, ids, version } = r;
+    const categories = categoriesOf(tree, column.id);
     const page = parsePage(param(req.query, 'page'));
+    checkListPage(page);
     const year = parseYear(param(req.query, 'year'));
     const category = parseCategory(param(req.query, 'category'), categories);
     const deptRaw = param(req.query, 'dept');
-    const subtree = tree.subtree(column.id);
+    const subtree = subtreeOf(tree, column.id);
     let dept: AgencyRow | undefined;
     if (deptRaw !== '') {
       const deptId = parseUrlId(deptRaw);
@@ -229,37 +339,42 @@ export function register(app: FastifyInstance): void {
       dept = subtree.find((a) => a.id === deptId);
       if (!dept) throw new NotFoundError('本专栏没有该发布机关，请从列表中选择。');
     }
-    const ids = subtree.map((a) => a.id);
     const filters: CatalogueFilters = { category, year, dept };
-    const [list, years, perAgency] = await Promise.all([
-      listPublicItems(db.kysely, { agencyIds: dept ? [dept.id] : ids, category: category?.id, year }, { limit: PORTAL_PAGE_SIZE, offset: (page - 1) * PORTAL_PAGE_SIZE }),
-      publicYears(db.kysely, ids),
-      agencyCounts(db.kysely, ids),
-    ]);
-    const pages = pagesOf(list.total, page);
-    return sendPage(
-      reply,
-      <CataloguePage
-        column={column}
-        filters={filters}
-        categories={categories}
-        years={years}
-        agencies={subtree.map((agency) => ({ agency, count: perAgency.get(agency.id) ?? 0 }))}
-        rows={list.rows}
-        total={list.total}
-        page={page}
-        pages={pages}
-      />,
-    );
+    const key = `catalogue:${column.id}:${category?.id ?? ''}:${year ?? ''}:${dept?.id ?? ''}:${page}`;
+    return cachedPage(reply, key, versionKey(version), async () => {
+      const listed: ListFilter = { agencyIds: dept ? [dept.id] : ids, category: category?.id, year };
+      const counted = await counts.counts(db.kysely, ids, version?.catalogue);
+      const total = counted.total(listed);
+      // A page past the last is refused before its rows are read.
+      const pages = pagesOf(total, page);
+      const rows = await listRows(tree, listed, total, { limit: PORTAL_PAGE_SIZE, offset: (page - 1) * PORTAL_PAGE_SIZE });
+      const perAgency = counted.byAgency();
+      return (
+        <CataloguePage
+          column={column}
+          filters={filters}
+          categories={categories}
+          years={counted.years()}
+          agencies={subtree.map((agency) => ({ agency, count: perAgency.get(agency.id) ?? 0 }))}
+          rows={rows}
+          total={total}
+          page={page}
+          pages={pages}
+          lastPage={MAX_LIST_PAGE}
+        />
+      );
+    });
   });
 
   app.get(`${XXGK}/:agency/feed.atom`, SHARED, async (req, reply) => {
-    const r = await resolveColumn(app, req, reply);
+    const r = await resolveColumn(req, reply);
     if (!r) return reply;
     const { tree, column } = r;
-    const category = parseCategory(param(req.query, 'category'), tree.categoriesOf(column.id));
+    const category = parseCategory(param(req.query, 'category'), categoriesOf(tree, column.id));
     const base = baseUrl(req);
-    const rows = await feedEntries(db.kysely, { agencyIds: subtreeIds(tree, column.id), category: category?.id }, FEED_SIZE);
+    const listed: ListFilter = { agencyIds: r.ids, category: category?.id };
+    const matching = (await counts.counts(db.kysely, r.ids, r.version?.catalogue)).total(listed);
+    const rows = matching ? await feedEntries(db.kysely, listed, FEED_SIZE, await planFor(tree, listed, matching, FEED_SIZE)) : [];
     const self = `${base}${columnUrl(column.id)}/feed.atom${category ? `?category=${encodeURIComponent(category.id)}` : ''}`;
     const xml = renderAtom({
       selfUrl: self,
@@ -297,7 +412,7 @@ export function register(app: FastifyInstance): void {
   // Complaints
 
   app.get(`${XXGK}/:agency/complaint`, async (req, reply) => {
-    const r = await resolveColumn(app, req, reply);
+    const r = await resolveColumn(req, reply);
     if (!r) return reply;
     reply.header('cache-control', 'private, no-cache');
     return sendPage(reply, <ComplaintPage column={r.column} csrfToken={req.csrfToken} values={{}} errors={{}} sent={param(req.query, 'sent') === '1'} />);
@@ -305,7 +420,7 @@ export function register(app: FastifyInstance): void {
 
   app.post(`${XXGK}/:agency/complaint`, async (req, reply) => {
     refuseMultipart(req);
-    const r = await resolveColumn(app, req, reply);
+    const r = await resolveColumn(req, reply);
     if (!r) return reply;
     reply.header('cache-control', 'private, no-cache');
     const values = formValues(req.body, COMPLAINT_FIELDS);
@@ -334,7 +449,7 @@ export function register(app: FastifyInstance): void {
   async function showItem(req: FastifyRequest, reply: FastifyReply, id: number, form: { values: Record<string, string>; errors: FormErrors; thanks: boolean }) {
     const found = await publicItemPage(db.kysely, id);
     if (!found) throw new NotFoundError(ITEM_NOT_FOUND);
-    const tree = await loadAgencyTree(db.kysely);
+    const { tree } = await currentTree();
     const column = tree.columnOf(found.item.agencyId);
     if (!column) throw new NotFoundError(ITEM_NOT_FOUND);
     reply.header('cache-control', 'private, no-cache');
@@ -380,7 +495,7 @@ export function register(app: FastifyInstance): void {
   // Search
 
   app.get(`${XXGK}/search`, async (req, reply) => {
-    const tree = await loadAgencyTree(db.kysely);
+    const { tree } = await currentTree();
     const columnRaw = param(req.query, 'column');
     let column: AgencyRow | null = null;
     if (columnRaw !== '') {
@@ -419,19 +534,25 @@ export function register(app: FastifyInstance): void {
   // Sitemap
 
   async function columnUrls(base: string): Promise<SitemapUrl[]> {
-    const tree = await loadAgencyTree(db.kysely);
+    const { tree } = await currentTree();
     return [
       { loc: `${base}${XXGK}` },
       ...tree.columns().flatMap((c) => ['', '/guide', '/rules', '/catalogue'].map((s) => ({ loc: `${base}${columnUrl(c.id)}${s}` }))),
     ];
   }
 
+  /** Public items in all (the count cache over every agency). */
+  const countAll = async () => {
+    const { tree } = await currentTree();
+    return (await counts.counts(db.kysely, [...tree.byId.keys()])).total();
+  };
+
   const itemUrls = async (base: string, part: number) =>
     (await sitemapItems(db.kysely, { limit: SITEMAP_MAX_URLS, offset: (part - 1) * SITEMAP_MAX_URLS })).map((r) => ({ loc: `${base}${itemUrl(r.id)}`, lastmod: r.publishedOn }));
 
   app.get('/sitemap.xml', SHARED, async (req, reply) => {
     const base = baseUrl(req);
-    const [cols, count] = await Promise.all([columnUrls(base), countPublicItems(db.kysely)]);
+    const [cols, count] = await Promise.all([columnUrls(base), countAll()]);
     const plan = sitemapPlan(cols.length, count);
     if (plan.single) return sendXml(reply, 'application/xml', renderUrlset([...cols, ...(await itemUrls(base, 1))]));
     const parts = [`${base}/sitemaps/columns.xml`, ...Array.from({ length: plan.itemParts }, (_, i) => `${base}/sitemaps/items-${i + 1}.xml`)];
@@ -444,7 +565,7 @@ export function register(app: FastifyInstance): void {
     if (part === 'columns.xml') return sendXml(reply, 'application/xml', renderUrlset(await columnUrls(base)));
     const m = /^items-([1-9]\d{0,4})\.xml$/.exec(part);
     const n = m ? Number(m[1]) : 0;
-    if (!n || (n - 1) * SITEMAP_MAX_URLS >= Math.max(1, await countPublicItems(db.kysely))) throw new NotFoundError('没有这个站点地图文件。');
+    if (!n || (n - 1) * SITEMAP_MAX_URLS >= Math.max(1, await countAll())) throw new NotFoundError('没有这个站点地图文件。');
     return sendXml(reply, 'application/xml', renderUrlset(await itemUrls(base, n)));
   });
 }

@@ -47,6 +47,7 @@ export function Layout({ title, area, user, csrfToken, children }: LayoutProps) 
                   <a href="/admin">工作台</a>
                   <a href="/admin/catalogue">主动公开</a>
                   <a href="/admin/applications">依申请公开</a>
+                  <a href="/admin/reports">年度报告</a>
                   <a href="/admin/xxgk">公开专栏</a>
                   <span class="who">{user.displayName}</span>
                   <form method="post" action="/logout" class="inline">

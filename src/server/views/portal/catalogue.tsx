@@ -25,7 +25,12 @@ export interface CataloguePageProps {
   total: number;
   page: number;
   pages: number;
+  /** The deepest page served (a list may have more pages; they are found by filtering). */
+  lastPage?: number;
 }
+
+/** A count as the page shows it: 1,234,567. */
+export const countText = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** The query string of a catalogue page (filters and page). */
 export function catalogueQuery(f: CatalogueFilters, page?: number): string {
@@ -42,6 +47,7 @@ export function CataloguePage(p: CataloguePageProps) {
   const { column, filters } = p;
   const base = `${columnUrl(column.id)}/catalogue`;
   const heading = filters.category?.label ?? '法定主动公开内容';
+  const browsable = Math.min(p.pages, p.lastPage ?? p.pages);
   const described = [filters.year !== undefined ? `${filters.year}年` : null, filters.dept ? filters.dept.name : null].filter(Boolean).join(' · ');
   return (
     <Layout title={`${heading} - ${column.name}`} area="portal">
@@ -90,7 +96,7 @@ export function CataloguePage(p: CataloguePageProps) {
               <option value="">全部机关</option>
               {p.agencies.map(({ agency, count }) => (
                 <option key={agency.id} value={String(agency.id)} selected={filters.dept?.id === agency.id}>
-                  {agency.name}（{count}）
+                  {agency.name}（{countText(count)}）
                 </option>
               ))}
             </select>
@@ -101,7 +107,8 @@ export function CataloguePage(p: CataloguePageProps) {
         </div>
       </form>
       <p role="status">
-        {described ? `${described}：` : ''}共 {p.total} 条{p.pages > 1 ? `，第 ${p.page} 页，共 ${p.pages} 页` : ''}。
+        {described ? `${described}：` : ''}共 {countText(p.total)} 条{p.pages > 1 ? `，第 ${p.page} 页，共 ${countText(p.pages)} 页` : ''}。
+        {browsable < p.pages ? `可翻阅前 ${browsable} 页；查找更早的信息，请按年度、类别或发布机关筛选，或使用检索。` : ''}
         {filters.category ? (
           <>
             {' '}
@@ -112,7 +119,7 @@ export function CataloguePage(p: CataloguePageProps) {
         ) : null}
       </p>
       {p.rows.length ? <DocList rows={p.rows} /> : <p>没有符合条件的信息。</p>}
-      <Pager current={p.page} pages={p.pages} href={(n) => `${base}${catalogueQuery(filters, n)}`} />
+      <Pager current={p.page} pages={browsable} href={(n) => `${base}${catalogueQuery(filters, n)}`} />
     </Layout>
   );
 }

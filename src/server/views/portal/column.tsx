@@ -1,14 +1,14 @@
 /**
  * The platform page (/xxgk: every column) and a column's home (/xxgk/:agency): the sub-columns of
  * 国办公开办函〔2019〕61号, the 条例 categories with their counts, the newest items, the ways to
- * follow and to comment. 政府信息公开年报 is not shown: the annual reports arrive with issue 5,
- * and the column links to them only once they exist.
+ * follow and to comment, and the links to the 政府信息公开年报 (routes/portal-reports.tsx).
  */
 import type { LawCategory } from '../../../catalogue/categories.js';
 import type { AgencyRow } from '../../../portal/columns.js';
 import type { PublicListRow } from '../../../portal/public-catalogue.js';
 import { Layout } from '../layout.js';
-import { Breadcrumbs, ColumnNav, columnTrail, columnUrl, DocList, XXGK } from './common.js';
+import { countText } from './catalogue.js';
+import { Breadcrumbs, ColumnNav, columnReportsUrl, columnTrail, columnUrl, DocList, REPORTS, XXGK } from './common.js';
 
 export interface ColumnTreeNode {
   column: AgencyRow;
@@ -53,6 +53,9 @@ export function PlatformPage({ tree }: { tree: readonly ColumnTreeNode[] }) {
         依据《中华人民共和国政府信息公开条例》第二十四条，本平台集中发布各行政机关主动公开的政府信息，提供检索、查阅和下载。每个行政机关设一个专栏，含政府信息公开指南、政府信息公开制度和法定主动公开内容。
       </p>
       <SearchBox label="检索全部专栏" />
+      <p>
+        <a href={REPORTS}>政府信息公开年报</a>：各机关公布的政府信息公开工作年度报告。
+      </p>
       <h2>各机关专栏</h2>
       {tree.length ? <ColumnTree nodes={tree} /> : <p>尚未登记行政机关。</p>}
     </Layout>
@@ -80,7 +83,7 @@ export function CategoryList({ columnId, group }: { columnId: number; group: Cat
         <li key={category.id}>
           <a href={`${columnUrl(columnId)}/catalogue?category=${encodeURIComponent(category.id)}`}>{category.label}</a>
           <span class="count">
-            {count} <span class="visually-hidden">条</span>
+            {countText(count)} <span class="visually-hidden">条</span>
           </span>
         </li>
       ))}
@@ -111,11 +114,18 @@ export function ColumnHomePage({ column, groups, latest, total, ruleCount, takes
             <a href={`${base}/rules`}>查看政府信息公开制度</a>
           </p>
         </section>
+        <section aria-labelledby="s-reports">
+          <h2 id="s-reports">政府信息公开年报</h2>
+          <p>本机关（含下属机关）每年公布的政府信息公开工作年度报告，可下载 Word、PDF 等格式。</p>
+          <p>
+            <a href={columnReportsUrl(column.id)}>查看政府信息公开年报</a>
+          </p>
+        </section>
       </div>
       <section aria-labelledby="s-content">
         <h2 id="s-content">法定主动公开内容</h2>
         <p>
-          按《中华人民共和国政府信息公开条例》规定的类别编排，共 {total} 条。<a href={`${base}/catalogue`}>浏览全部目录</a>
+          按《中华人民共和国政府信息公开条例》规定的类别编排，共 {countText(total)} 条。<a href={`${base}/catalogue`}>浏览全部目录</a>
         </p>
         {groups.map((g, i) => (
           <section key={g.heading} aria-labelledby={`s-group-${i}`}>

@@ -1,8 +1,7 @@
 /**
  * Parts shared by the pages of the public column (政府信息公开专栏): breadcrumbs, the column's
  * sub-column navigation (国办公开办函〔2019〕61号: 政府信息公开指南 / 政府信息公开制度 / 法定主动公开
- * 内容 / 政府信息公开年报 — the last arrives with the annual reports, issue 5, and is not shown
- * before it exists), the list of items, the pager, and formatting.
+ * 内容 / 政府信息公开年报), the list of items, the pager, and formatting.
  */
 import type { ComponentChildren } from 'preact';
 import { lawCategory, VALIDITY_LABELS } from '../../../catalogue/categories.js';
@@ -11,6 +10,12 @@ import type { PublicListRow } from '../../../portal/public-catalogue.js';
 export const XXGK = '/xxgk';
 export const columnUrl = (agencyId: number) => `${XXGK}/${agencyId}`;
 export const itemUrl = (itemId: number) => `${XXGK}/items/${itemId}`;
+/** Every published annual report (政府信息公开年报), newest year first. */
+export const REPORTS = `${XXGK}/reports`;
+/** A column's annual reports (its own and those of the agencies in its subtree). */
+export const columnReportsUrl = (agencyId: number) => `${columnUrl(agencyId)}/reports`;
+/** The one canonical page of an agency's annual report for a year. */
+export const reportUrl = (agencyId: number, year: number) => `${REPORTS}/${agencyId}/${year}`;
 
 export interface Crumb {
   label: string;
@@ -40,7 +45,7 @@ export function columnTrail(column: { id: number; name: string }, ...more: Crumb
   return [{ label: '首页', href: '/' }, { label: '政府信息公开', href: XXGK }, { label: column.name, href: columnUrl(column.id) }, ...more];
 }
 
-export type ColumnSection = 'home' | 'guide' | 'rules' | 'catalogue' | 'search' | 'complaint';
+export type ColumnSection = 'home' | 'guide' | 'rules' | 'catalogue' | 'reports' | 'search' | 'complaint';
 
 /** The sub-columns of a column, the current one marked. */
 export function ColumnNav({ columnId, current }: { columnId: number; current: ColumnSection }) {
@@ -49,6 +54,7 @@ export function ColumnNav({ columnId, current }: { columnId: number; current: Co
     ['guide', '政府信息公开指南', `${columnUrl(columnId)}/guide`],
     ['rules', '政府信息公开制度', `${columnUrl(columnId)}/rules`],
     ['catalogue', '法定主动公开内容', `${columnUrl(columnId)}/catalogue`],
+    ['reports', '政府信息公开年报', columnReportsUrl(columnId)],
     ['search', '检索', `${XXGK}/search?column=${columnId}`],
   ];
   return (
