@@ -6,8 +6,8 @@
  * - The tables come from the records (src/reports/generate); the prose sections from the report
  *   kept in the system for that agency and year (its version being worked on, else the published
  *   one), when there is one. `--published` exports the published version exactly as published.
- *   `--rollup` sums the agency's whole region (its subordinate agencies) and lists on stderr the
- *   agencies included and those missing.
+ *   A government's tables cover its region (the roll-up, as in the back office); `--rollup` sums
+ *   any agency's subordinate agencies; both list on stderr the agencies included and missing.
  * - Without -o, JSON and HTML go to stdout; .docx, .pdf and .xlsx are written to the report's
  *   file name in the current folder. A file is written whole or not at all (temporary name, then
  *   renamed).
@@ -20,7 +20,8 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { chinaDate } from '../applications/application.service.js';
 import { closePdfRenderer, EXPORT_FORMATS, exportReport, isExportFormat, PdfBusyError, PdfUnavailableError, ReportExportError, reportFileName } from '../reports/export/index.js';
-import { generateReport, generateRollup } from '../reports/generate/index.js';
+import { generateRollup } from '../reports/generate/index.js';
+import { generateFor } from '../reports/store/annual-report.service.js';
 import { validateReportJson, type Report } from '../reports/report.js';
 import { FIRST_REPORT_YEAR } from '../reports/store/annual-report.schema.js';
 import { CliError, EXIT_FINDINGS, usageError } from './errors.js';
@@ -69,7 +70,7 @@ export function registerExport(report: Command, ctx: CliContext): void {
           if (!row) throw new CliError(`${agency.name}${year}年度的报告尚未公布`, EXIT_FINDINGS);
           content = validateReportJson(JSON.parse(row.content));
         } else {
-          const generated = opts.rollup ? await generateRollup(db, { agencyId: agency.id, year }) : await generateReport(db, { agencyId: agency.id, year });
+          const generated = opts.rollup ? await generateRollup(db, { agencyId: agency.id, year }) : await generateFor(db, agency.id, year);
           content = generated.report;
           const kept = await db.kysely
             .selectFrom('annual_reports as r')
@@ -85,10 +86,10 @@ export function registerExport(report: Command, ctx: CliContext): void {
             ctx.io.err(`正文（一、五、六）取自系统中该报告的第${kept.number}版\n`);
           }
           for (const w of generated.warnings) ctx.io.err(`注意：${w}\n`);
-          if ('missing' in generated) {
-            const r = generated as Awaited<ReturnType<typeof generateRollup>>;
-            ctx.io.err(`汇总了 ${r.included.length} 个机关：${r.included.map((a) => a.name).join('、') || '无'}\n`);
-            if (r.missing.length) ctx.io.err(`缺少 ${r.missing.length} 个机关的数据：${r.missing.map((a) => a.name).join('、')}\n`);
+          const scope = 'missing' in generated ? generated : 'rollup' in generated ? generated.rollup : null;
+          if (scope) {
+            ctx.io.err(`汇总了 ${scope.included.length} 个机关：${scope.included.map((a) => a.name).join('、') || '无'}\n`);
+            if (scope.missing.length) ctx.io.err(`缺少 ${scope.missing.length} 个机关的数据：${scope.missing.map((a) => a.name).join('、')}\n`);
           }
         }
         let out;

@@ -232,6 +232,27 @@ describe('the annual report kept in the system', () => {
     assert.ok(version > created.version);
   });
 
+  test("a government's report covers its region: its tables are the roll-up of its subordinate agencies", async () => {
+    const { deps } = clock('2026-01-12');
+    const govClerk = await user(db, '区政府信息员', [[gov, 'clerk']]);
+    const deptClerk = await user(db, '局信息员2', [[other, 'clerk']]);
+    await registerByStaff(db, { calendar, now: () => new Date('2024-03-01T10:00:00+08:00') }, deptClerk, inPerson(other, '2024-03-01'));
+    await registerByStaff(db, { calendar, now: () => new Date('2024-04-01T10:00:00+08:00') }, clerk, inPerson(town, '2024-04-01'));
+    const created = await createReport(db, deps, govClerk, { agencyId: gov, year: 2024 });
+    const view = await getReportForStaff(db, deps, govClerk, created.reportId);
+    const own = async (agencyId: number) => (await generateReport(db, { agencyId, year: 2024 })).report.applications['1']!.total!;
+    assert.equal(view.current.content.applications['1']!.total, (await own(gov)) + (await own(town)) + (await own(other)));
+    assert.ok((view.current.content.applications['1']!.total ?? 0) >= 2);
+    assert.deepEqual(
+      view.records.rollup?.included.map((a) => a.id).sort((a, b) => a - b),
+      [town, other].sort((a, b) => a - b),
+      'the agencies with records',
+    );
+    assert.ok(!view.findings.some((f) => f.rule === 'R1'), 'R1 compares with the roll-up, not the government’s own records');
+    const townView = await getReportForStaff(db, deps, clerk, (await createReport(db, deps, clerk, { agencyId: town, year: 2021 })).reportId);
+    assert.equal(townView.records.rollup, null, 'a town reports its own records');
+  });
+
   test("villages do not report; the list shows each agency's status against its deadline and what awaits the actor", async () => {
     const { deps } = clock('2026-01-20');
     await assert.rejects(createReport(db, deps, villageClerk, { agencyId: village, year: 2025 }), (e) => e instanceof ValidationError && /不是行政机关/.test(Object.values(e.fields).join('')));

@@ -35,7 +35,7 @@ import { parseInput, ValidationError } from '../../validation.js';
 import { checkReport } from '../checks/index.js';
 import { RULES, sortFindings, type Finding } from '../finding.js';
 import { formatForYear } from '../format.js';
-import { generateReport, type GeneratedReport } from '../generate/index.js';
+import { generateReport, generateRollup, type AgencyRef, type GeneratedReport } from '../generate/index.js';
 import { canonicalReport, validateReportJson, type Report } from '../report.js';
 import { createSchema, proseSchema, reviewSchema, submitSchema, versionOnlySchema } from './annual-report.schema.js';
 
@@ -81,6 +81,23 @@ function clock(deps: AnnualReportDeps): { today: string; at: string } {
  */
 export function reportDeadline(kind: AgencyKind, year: number): string {
   return kind === 'government' ? `${year + 1}-03-31` : `${year + 1}-01-31`;
+}
+
+/** The tables of an agency's report, with the agencies they cover when they are a roll-up. */
+export type ReportTables = GeneratedReport & { rollup: { included: AgencyRef[]; missing: AgencyRef[] } | null };
+
+/**
+ * Generates an agency's tables: a government's report covers its region (its own records and
+ * every subordinate agency's, summed: the roll-up, with the agencies included and those
+ * missing); any other agency's report its own records.
+ */
+export async function generateFor(db: Db, agencyId: number, year: number): Promise<ReportTables> {
+  const a = await db.kysely.selectFrom('agencies').select('kind').where('id', '=', agencyId).executeTakeFirst();
+  if (a?.kind === 'government') {
+    const r = await generateRollup(db, { agencyId, year });
+    return { ...r, rollup: { included: r.included, missing: r.missing } };
+  }
+  return { ...(await generateReport(db, { agencyId, year })), rollup: null };
 }
 
 async function agencyOf(db: Q, agencyId: number) {
@@ -147,7 +164,7 @@ export async function findingsFor(
     out.push(finding('D1', p.publishedOn ? `${p.publishedOn}公布，晚于法定期限${deadline}` : `已过法定公布期限${deadline}，尚未公布`));
   }
   if (p.number > 1 && !p.changeNote) out.push(finding('D2', '公布后修改须写明修改说明，并作为新版本公布'));
-  const records = fresh ?? (await generateReport(db, { agencyId: p.agency.id, year: p.year })).report;
+  const records = fresh ?? (await generateFor(db, p.agency.id, p.year)).report;
   const differs = Object.keys(records.applications).filter((row) => JSON.stringify(records.applications[row]) !== JSON.stringify(p.content.applications[row]));
   if (differs.length) {
     out.push(finding('R1', `表三与系统中的案件记录不一致（第${differs.join('、')}行），请重新生成表格`, { section: '3', row: differs[0]! }));
@@ -208,7 +225,7 @@ export async function createReport(db: Db, deps: AnnualReportDeps, actor: Actor,
   if (!APPLICATION_AGENCY_KINDS.includes(agency.kind)) {
     throw new ValidationError({ agencyId: `「${agency.name}」不是行政机关，不单独编制政府信息公开工作年度报告，其数字由所属乡镇人民政府或街道办事处填报` });
   }
-  const generated = await generateReport(db, { agencyId: v.agencyId, year: v.year });
+  const generated = await generateFor(db, v.agencyId, v.year);
   const conflict = () => new ConflictError(`该机关${v.year}年度的报告已经创建，请在原报告上继续编制`);
   return db.kysely.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('annual_reports').select('id').where('agency_id', '=', v.agencyId).where('year', '=', v.year).executeTakeFirst();
@@ -268,7 +285,7 @@ export async function regenerate(db: Db, deps: AnnualReportDeps, actor: Actor, r
   const { at } = clock(deps);
   const peek = await db.kysely.selectFrom('annual_reports').select(['agency_id', 'year']).where('id', '=', reportId).executeTakeFirst();
   if (!peek) throw new NotFoundError('未找到该年度报告');
-  const generated = await generateReport(db, { agencyId: peek.agency_id, year: peek.year });
+  const generated = await generateFor(db, peek.agency_id, peek.year);
   return db.kysely.transaction().execute(async (trx) => {
     const { report, open } = await lockReport(trx, actor, reportId, v.version, handle(actor));
     assertEditable(open);
@@ -317,7 +334,7 @@ export async function submit(db: Db, deps: AnnualReportDeps, actor: Actor, repor
   const { today, at } = clock(deps);
   const peek = await db.kysely.selectFrom('annual_reports').select(['agency_id', 'year']).where('id', '=', reportId).executeTakeFirst();
   if (!peek) throw new NotFoundError('未找到该年度报告');
-  const fresh = (await generateReport(db, { agencyId: peek.agency_id, year: peek.year })).report;
+  const fresh = (await generateFor(db, peek.agency_id, peek.year)).report;
   return db.kysely.transaction().execute(async (trx) => {
     const { report, agency, open } = await lockReport(trx, actor, reportId, v.version, handle(actor));
     assertEditable(open);
@@ -476,7 +493,7 @@ export interface StaffReportView {
    * The records as they are now (the same generation R1 compares with): the facts the prose
    * reports (information-processing fees, section 六), reminders and data warnings.
    */
-  records: Pick<GeneratedReport, 'facts' | 'reminders' | 'warnings'>;
+  records: Pick<ReportTables, 'facts' | 'reminders' | 'warnings' | 'rollup'>;
   /** What the actor may do now. */
   may: { edit: boolean; submit: boolean; review: boolean; revise: boolean };
 }
@@ -500,7 +517,7 @@ export async function getReportForStaff(db: Db, deps: AnnualReportDeps, actor: A
   const open = versions.find((x) => OPEN_STATES.includes(x.state));
   const cur = open ?? versions.find((x) => x.id === report.published_version_id) ?? versions[versions.length - 1]!;
   const content = parseContent(cur.content);
-  const fresh = await generateReport(db, { agencyId: agency.id, year: report.year });
+  const fresh = await generateFor(db, agency.id, report.year);
   const findings = await findingsFor(db, { agency, year: report.year, content, number: cur.number, changeNote: cur.change_note, publishedOn: cur.published_on, today }, fresh.report);
   const previous = await previousPublished(db.kysely, agency.id, report.year);
   const reviews = await db.kysely
@@ -554,7 +571,7 @@ export async function getReportForStaff(db: Db, deps: AnnualReportDeps, actor: A
     previousSections: previous?.sections ?? null,
     versions: versions.map((x) => ({ id: x.id, number: x.number, state: x.state, changeNote: x.change_note, publishedOn: x.published_on, late: x.published_late === 1 })),
     reviews: reviews.map((r) => ({ versionNumber: r.number, round: r.round, level: r.level, levelLabel: r.level_label, reviewer: r.display_name, at: r.at, conclusion: r.conclusion, basis: r.basis, comment: r.comment })),
-    records: { facts: fresh.facts, reminders: fresh.reminders, warnings: fresh.warnings },
+    records: { facts: fresh.facts, reminders: fresh.reminders, warnings: fresh.warnings, rollup: fresh.rollup },
     may: {
       edit: mayHandle && !!open && open.state !== 'in_review',
       submit: mayHandle && !!open && open.state !== 'in_review',

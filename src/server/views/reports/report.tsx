@@ -128,6 +128,20 @@ export function ReportPage(p: ReportPageProps) {
             </ul>
           </div>
         ) : null}
+        {view.records.rollup ? (
+          <div role="note">
+            <p>
+              本报告的表格汇总本级政府及所属 {view.records.rollup.included.length} 个机关的记录和录入数字：
+              {view.records.rollup.included.map((a) => a.name).join('、') || '无'}。
+            </p>
+            {view.records.rollup.missing.length ? (
+              <p class="warn">
+                <strong>以下机关本年度没有任何记录或录入的数字，可能尚未填报：</strong>
+                {view.records.rollup.missing.map((a) => a.name).join('、')}
+              </p>
+            ) : null}
+          </div>
+        ) : null}
         <div class="report-embed">
           <ReportArticle layout={reportLayout(cur.content)} idPrefix="draft" headingLevel={3} />
         </div>
