@@ -15,6 +15,13 @@ describe('configuration from the environment', () => {
     assert.equal(c.pageCache, true);
     assert.equal(c.secureCookies, false);
     assert.equal(loadConfig({ GONGKAI_PAGE_CACHE: '0' }).pageCache, false);
+    assert.equal(c.publicUrl, undefined);
+  });
+
+  test('the public address: scheme and host (and port), nothing else', () => {
+    assert.equal(loadConfig({ GONGKAI_PUBLIC_URL: 'https://xxgk.example.gov.cn' }).publicUrl, 'https://xxgk.example.gov.cn');
+    assert.equal(loadConfig({ GONGKAI_PUBLIC_URL: ' http://10.0.0.5:8080/ ' }).publicUrl, 'http://10.0.0.5:8080');
+    assert.equal(loadConfig({ GONGKAI_PUBLIC_URL: 'HTTPS://XXGK.Example.gov.cn' }).publicUrl, 'https://xxgk.example.gov.cn');
   });
 
   test('PostgreSQL turns the demo data off unless asked for', () => {
@@ -30,6 +37,11 @@ describe('configuration from the environment', () => {
     [{ GONGKAI_DEMO: 'maybe' }, /GONGKAI_DEMO 只能是 1 或 0/],
     [{ GONGKAI_SECURE_COOKIES: 'yes please' }, /GONGKAI_SECURE_COOKIES/],
     [{ GONGKAI_PAGE_CACHE: 'sometimes' }, /GONGKAI_PAGE_CACHE/],
+    [{ GONGKAI_PUBLIC_URL: 'xxgk.example.gov.cn' }, /GONGKAI_PUBLIC_URL 不是有效的网址/],
+    [{ GONGKAI_PUBLIC_URL: 'ftp://xxgk.example.gov.cn' }, /只能是 http\(s\)/],
+    [{ GONGKAI_PUBLIC_URL: 'https://xxgk.example.gov.cn/gk' }, /不带路径/],
+    [{ GONGKAI_PUBLIC_URL: 'https://u:p@xxgk.example.gov.cn' }, /GONGKAI_PUBLIC_URL/],
+    [{ GONGKAI_PUBLIC_URL: 'https://xxgk.example.gov.cn/?a=1' }, /GONGKAI_PUBLIC_URL/],
   ];
   for (const [env, message] of bad) {
     test(`refused: ${JSON.stringify(env)}`, () => {

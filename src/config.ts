@@ -29,6 +29,27 @@ export interface Config {
   maxUploadBytes: number;
   /** A folder of the site's own static files (logos, printable guides …), served under /assets/. */
   staticDir: string | undefined;
+  /**
+   * The site's public address (GONGKAI_PUBLIC_URL, e.g. https://xxgk.example.gov.cn): the absolute
+   * links of feeds and sitemaps. Unset: taken from the request's Host header (checked).
+   */
+  publicUrl: string | undefined;
+}
+
+/** GONGKAI_PUBLIC_URL: http(s), a host, optionally a port; no path, query or credentials. */
+function publicUrlOf(raw: string | undefined): string | undefined {
+  const v = raw?.trim();
+  if (!v) return undefined;
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new ConfigError(`GONGKAI_PUBLIC_URL 不是有效的网址（收到「${raw}」），应形如 https://xxgk.example.gov.cn`);
+  }
+  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username || u.password || u.search || u.hash || (u.pathname !== '/' && u.pathname !== '')) {
+    throw new ConfigError(`GONGKAI_PUBLIC_URL 只能是 http(s)://主机[:端口]，不带路径、参数或账号（收到「${raw}」）`);
+  }
+  return `${u.protocol}//${u.host}`;
 }
 
 export class ConfigError extends Error {
@@ -75,5 +96,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: flag(env, 'GONGKAI_RATE_LIMITS') ?? true,
     pageCache: flag(env, 'GONGKAI_PAGE_CACHE') ?? true,
     staticDir: env.GONGKAI_STATIC_DIR?.trim() ? resolve(env.GONGKAI_STATIC_DIR.trim()) : undefined,
+    publicUrl: publicUrlOf(env.GONGKAI_PUBLIC_URL),
   };
 }

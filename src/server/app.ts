@@ -50,6 +50,8 @@ export interface AppDeps {
   pageCache?: boolean;
   /** GONGKAI_STATIC_DIR: the site's own static files under /assets/. */
   staticDir?: string;
+  /** GONGKAI_PUBLIC_URL: the site's public address for absolute links (feeds, sitemaps). */
+  publicUrl?: string;
 }
 
 /** The anonymous visitor's CSRF cookie (double submit); staff use their session's token. */

@@ -51,6 +51,7 @@ export async function startServer(config: Config, log: (s: string) => void, opts
     rateLimits: config.rateLimits,
     pageCache: config.pageCache,
     ...(config.staticDir ? { staticDir: config.staticDir } : {}),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   });
   try {
     await app.listen({ port: config.port, host: config.host });

@@ -325,7 +325,10 @@ describe(`public column 政府信息公开 (${testDialect})`, () => {
       assert.deepEqual(new Set([...linkedItems(r.body)].filter((id) => shownIds.includes(id) || hiddenIds.includes(id))), new Set(shownIds));
       checkList(r, 'sitemap');
       const locs = texts(r.body, 'loc');
-      for (const p of ['', '/guide', '/rules', '/catalogue']) assert.ok(locs.includes(`http://localhost:80/xxgk/${w.agencies.town}${p}`), p);
+      for (const p of ['', '/guide', '/rules', '/catalogue', '/reports']) assert.ok(locs.includes(`http://localhost:80/xxgk/${w.agencies.town}${p}`), p);
+      // The annual reports: the list, and the demo's published 2020 report of the town.
+      assert.ok(locs.includes('http://localhost:80/xxgk/reports'));
+      assert.match(r.body, new RegExp(`<loc>http://localhost:80/xxgk/reports/${w.agencies.town}/2020</loc><lastmod>2021-01-20</lastmod>`));
       assert.ok(!locs.some((l) => l.endsWith(`/xxgk/${w.agencies.village}`)), 'no column for a village');
       assert.ok(locs.includes(`http://localhost:80/xxgk/items/${w.shown.lastYear}`));
       assert.match(r.body, new RegExp(`<loc>http://localhost:80/xxgk/items/${w.shown.lastYear}</loc><lastmod>${LAST_YEAR_DAY}</lastmod>`));
@@ -335,6 +338,18 @@ describe(`public column 政府信息公开 (${testDialect})`, () => {
       assertWellFormedXml((await get('/sitemaps/columns.xml')).body);
       await get('/sitemaps/items-2.xml', 404);
       await get('/sitemaps/other.xml', 404);
+      // With GONGKAI_PUBLIC_URL, absolute links name the configured site whatever the Host header says.
+      t.app.deps.publicUrl = 'https://xxgk.example.gov.cn';
+      try {
+        for (const url of ['/sitemap.xml', `/xxgk/${w.agencies.town}/feed.atom`]) {
+          const spoofed = await t.app.inject({ method: 'GET', url, headers: { host: 'evil.example' } });
+          assert.equal(spoofed.statusCode, 200, url);
+          assert.ok(!spoofed.body.includes('evil.example'), url);
+          assert.ok(spoofed.body.includes('https://xxgk.example.gov.cn/xxgk/'), url);
+        }
+      } finally {
+        delete t.app.deps.publicUrl;
+      }
     });
 
     test('search finds public items only — by title, body, 文号, attachment text — and never a hidden text', async () => {

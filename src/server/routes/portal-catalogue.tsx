@@ -57,6 +57,7 @@ import { ItemPage, RATING_FIELDS } from '../views/portal/item.js';
 import { RulesPage } from '../views/portal/rules.js';
 import { SearchPage } from '../views/portal/search.js';
 import { registerPortalAdmin } from './portal-admin.js';
+import { reportSitemapUrls } from './portal-reports.js';
 import { rateLimit, refuseMultipart } from './public-desk.js';
 import { LIMITS } from '../../security/rate-limit.js';
 
@@ -121,8 +122,13 @@ function pagesOf(total: number, page: number): number {
   return pages;
 }
 
-/** The site's address as the client used it (feeds and sitemaps need absolute URLs). */
+/**
+ * The site's address for absolute URLs (feeds and sitemaps): GONGKAI_PUBLIC_URL when set (a
+ * request's Host header then changes nothing), else the address as the client used it.
+ */
 function baseUrl(req: FastifyRequest): string {
+  const configured = req.server.deps.publicUrl;
+  if (configured) return configured;
   const host = req.host;
   if (!/^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,253})|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/.test(host)) throw new HttpError(400, '请求的主机名无效。');
   return `${req.protocol}://${host}`;
@@ -533,11 +539,13 @@ export function register(app: FastifyInstance): void {
   // -------------------------------------------------------------------------------------------
   // Sitemap
 
+  /** The columns' pages, and the annual reports (the list of all, and each published one). */
   async function columnUrls(base: string): Promise<SitemapUrl[]> {
     const { tree } = await currentTree();
     return [
       { loc: `${base}${XXGK}` },
-      ...tree.columns().flatMap((c) => ['', '/guide', '/rules', '/catalogue'].map((s) => ({ loc: `${base}${columnUrl(c.id)}${s}` }))),
+      ...tree.columns().flatMap((c) => ['', '/guide', '/rules', '/catalogue', '/reports'].map((s) => ({ loc: `${base}${columnUrl(c.id)}${s}` }))),
+      ...(await reportSitemapUrls(db, base)),
     ];
   }
 
