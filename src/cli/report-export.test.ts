@@ -121,7 +121,12 @@ describe('gongkai report export (CLI)', () => {
     const r = await cli(['report', 'export', '--agency', '市中区人民政府', '--year', '2020', '--to', 'json', '--rollup'], env);
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /汇总了 \d+ 个机关/);
+    assert.match(r.err, /注意：\d+个机关2020年度没有任何记录或录入的数字：.*市中区发展和改革局/, 'the agencies missing');
     const report = validateReportJson(JSON.parse(r.out));
+    // A government's report is its region's roll-up without asking.
+    const plain = await cli(['report', 'export', '--agency', '市中区人民政府', '--year', '2020', '--to', 'json'], env);
+    assert.equal(plain.code, 0, plain.err);
+    assert.deepEqual(validateReportJson(JSON.parse(plain.out)).applications, report.applications);
     assert.equal(report.format, '2019');
   });
 });

@@ -88,8 +88,8 @@ export function registerExport(report: Command, ctx: CliContext): void {
           for (const w of generated.warnings) ctx.io.err(`注意：${w}\n`);
           const scope = 'missing' in generated ? generated : 'rollup' in generated ? generated.rollup : null;
           if (scope) {
+            // (The agencies missing are among the generation's warnings, printed above.)
             ctx.io.err(`汇总了 ${scope.included.length} 个机关：${scope.included.map((a) => a.name).join('、') || '无'}\n`);
-            if (scope.missing.length) ctx.io.err(`缺少 ${scope.missing.length} 个机关的数据：${scope.missing.map((a) => a.name).join('、')}\n`);
           }
         }
         let out;
