@@ -31,7 +31,7 @@ import { parseInput, ValidationError } from '../validation.js';
 import { categoriesFor, lawCategory } from './categories.js';
 import { draftSchema, reviewSchema, staffListSchema, submitSchema, updateSchema, versionOnlySchema, withdrawSchema, type UpdateInput } from './catalogue.schema.js';
 import { allocateIndexNumber } from './index-number.js';
-import { storedChain, type ReviewLevel } from './review-chain.js';
+import { assertMayDecide, deciderOf, levelAgency, storedChain, type ReviewLevel } from './review-chain.js';
 import { syncItem } from './search-index.js';
 import { findWords, listWords, type WordFinding } from './sensitive.js';
 
@@ -229,10 +229,6 @@ export async function checkWords(db: Q, v: { title: string; summary: string; bod
   return findWords({ 名称: v.title, 内容概述: v.summary, 正文: v.body, 文号: v.doc_number, 发布机构: v.publisher }, words);
 }
 
-/** The agency that decides a level for an item of `agency`. */
-function levelAgency(level: ReviewLevel, agency: { id: number; parent_id: number | null }): number | null {
-  return level.at === 'self' ? agency.id : agency.parent_id;
-}
 
 /** Sends the open version into review at level 1, after the word check. */
 export async function submit(db: Db, deps: CatalogueDeps, actor: Actor, itemId: number, input: unknown): Promise<StepResult & { findings: WordFinding[] }> {
@@ -255,8 +251,7 @@ export async function submit(db: Db, deps: CatalogueDeps, actor: Actor, itemId: 
     const agency = await agencyOf(trx, item.agency_id);
     const chain = storedChain(agency.review_chain, agency.kind);
     const first = chain[0]!;
-    const reviewAgency = levelAgency(first, agency);
-    if (reviewAgency === null) throw new StateError(`审核流程的“${first.label}”由上级机关审核，但本机关没有上级机关：请管理员调整审核流程`);
+    const reviewAgency = deciderOf(first, agency);
     await trx
       .updateTable('catalogue_versions')
       .set({
@@ -293,10 +288,8 @@ export async function review(db: Db, deps: CatalogueDeps, actor: Actor, itemId: 
     const agency = await agencyOf(trx, item.agency_id);
     const chain = storedChain(open.chain, agency.kind);
     const level = chain[open.review_level - 1];
-    if (!level || open.review_agency_id === null || !holds(actor, level.role, open.review_agency_id)) {
-      throw new ForbiddenError(`“${level?.label ?? '审核'}”环节须由${level?.at === 'parent' ? '上级机关' : '本机关'}的${level?.role === 'head' ? '负责人' : '审核人'}审核`);
-    }
-    if (open.author_id === actor.userId) throw new ForbiddenError('不能审核自己起草的信息');
+    const decision = { level, reviewAgencyId: open.review_agency_id, authorId: open.author_id, ownWork: '不能审核自己起草的信息' };
+    assertMayDecide(actor, decision);
     const earlier = await trx
       .selectFrom('catalogue_reviews')
       .select('id')
@@ -311,7 +304,7 @@ export async function review(db: Db, deps: CatalogueDeps, actor: Actor, itemId: 
         version_id: open.id,
         round: open.review_round,
         level: open.review_level,
-        level_label: level.label,
+        level_label: decision.level.label,
         reviewer_id: actor.userId,
         at,
         conclusion: v.conclusion,
@@ -328,8 +321,7 @@ export async function review(db: Db, deps: CatalogueDeps, actor: Actor, itemId: 
     } else if (open.review_level < chain.length) {
       state = 'in_review';
       const next = chain[open.review_level]!;
-      const nextAgency = levelAgency(next, agency);
-      if (nextAgency === null) throw new StateError(`审核流程的“${next.label}”由上级机关审核，但本机关没有上级机关：请管理员调整审核流程`);
+      const nextAgency = deciderOf(next, agency);
       await trx
         .updateTable('catalogue_versions')
         .set({ review_level: open.review_level + 1, review_agency_id: nextAgency, review_role: next.role, updated_at: at })

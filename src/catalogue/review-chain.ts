@@ -6,7 +6,9 @@
  * versions already in review.
  */
 import { z } from 'zod';
+import { ForbiddenError, holds, type Actor } from '../accounts/policy.js';
 import type { AgencyKind } from '../db/schema.js';
+import { StateError } from '../errors.js';
 import { parseInput } from '../validation.js';
 
 export interface ReviewLevel {
@@ -58,4 +60,33 @@ export function storedChain(json: string | null, kind: AgencyKind): ReviewLevel[
   }
   const r = chainSchema.safeParse(value);
   return r.success ? r.data : defaultChain(kind);
+}
+
+/** The agency that decides a level for a record of `agency`: itself, or its parent (null: it has none). */
+export function levelAgency(level: ReviewLevel, agency: { id: number; parent_id: number | null }): number | null {
+  return level.at === 'self' ? agency.id : agency.parent_id;
+}
+
+/** The agency that decides a level; a StateError when the level is at the parent of an agency without one. */
+export function deciderOf(level: ReviewLevel, agency: { id: number; parent_id: number | null }): number {
+  const id = levelAgency(level, agency);
+  if (id === null) throw new StateError(`审核流程的“${level.label}”由上级机关审核，但本机关没有上级机关：请管理员调整审核流程`);
+  return id;
+}
+
+/**
+ * Checks that the actor may decide the level awaiting review (catalogue items and annual reports
+ * alike): they hold its role where it is decided, and did not write what is reviewed (`ownWork`
+ * is the message then). Whether they decided another level of the same round is the caller's
+ * query (its own reviews table).
+ */
+export function assertMayDecide(
+  actor: Actor,
+  p: { level: ReviewLevel | undefined; reviewAgencyId: number | null; authorId: number; ownWork: string },
+): asserts p is { level: ReviewLevel; reviewAgencyId: number; authorId: number; ownWork: string } {
+  const { level } = p;
+  if (!level || p.reviewAgencyId === null || !holds(actor, level.role, p.reviewAgencyId)) {
+    throw new ForbiddenError(`“${level?.label ?? '审核'}”环节须由${level?.at === 'parent' ? '上级机关' : '本机关'}的${level?.role === 'head' ? '负责人' : '审核人'}审核`);
+  }
+  if (p.authorId === actor.userId) throw new ForbiddenError(p.ownWork);
 }

@@ -36,7 +36,8 @@ export interface Desk {
 
 let seq = 0;
 
-async function agency(db: Db, name: string, kind: AgencyKind, parentId: number | null): Promise<number> {
+/** An agency with only its name and kind (no office details). */
+export async function agency(db: Db, name: string, kind: AgencyKind, parentId: number | null): Promise<number> {
   return createAgency(db.kysely, {
     parent_id: parentId,
     name,
@@ -53,7 +54,8 @@ async function agency(db: Db, name: string, kind: AgencyKind, parentId: number |
   });
 }
 
-async function user(db: Db, displayName: string, grants: Array<[number, Role]>): Promise<Actor> {
+/** A user holding these roles (a unique username), as an Actor. */
+export async function user(db: Db, displayName: string, grants: Array<[number, Role]>): Promise<Actor> {
   const id = await createUser(db.kysely, { username: `u${++seq}_${Math.random().toString(36).slice(2, 8)}`, displayName, passwordHash: 'x' });
   for (const [agencyId, role] of grants) await grantRole(db.kysely, id, agencyId, role);
   return (await loadActor(db.kysely, id))!;

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Actor } from '../../accounts/policy.js';
 import { createUser, grantRole, loadActor } from '../../accounts/user.repository.js';
-import { createAgency } from '../../agencies/agency.repository.js';
 import {
   addReviewCase,
   decideReviewCase,
@@ -31,7 +30,7 @@ import type { Db } from '../../db/database.js';
 import type { AgencyKind, ApplicantType } from '../../db/schema.js';
 import { NotFoundError } from '../../errors.js';
 import { ValidationError } from '../../validation.js';
-import { fixedClock, inPerson, personInput, setupDesk, type Desk } from '../../../test/support/application-fixtures.js';
+import { agency as makeAgency, fixedClock, inPerson, personInput, setupDesk, type Desk } from '../../../test/support/application-fixtures.js';
 import { openTestDb, testDialect } from '../../../test/support/db.js';
 import { checkReport } from '../checks/index.js';
 import { APPLICANT_COLUMN_IDS, FORMATS, type FormatId } from '../format.js';
@@ -95,22 +94,7 @@ describe(`report generation (${testDialect})`, () => {
   }
   let headB: Actor;
 
-  async function agency(name: string, kind: AgencyKind, parentId: number): Promise<number> {
-    return createAgency(db.kysely, {
-      parent_id: parentId,
-      name,
-      short_name: null,
-      kind,
-      code: null,
-      office_name: null,
-      office_address: null,
-      office_hours: null,
-      office_phone: null,
-      office_fax: null,
-      office_email: null,
-      postcode: null,
-    });
-  }
+  const agency = (name: string, kind: AgencyKind, parentId: number): Promise<number> => makeAgency(db, name, kind, parentId);
 
   /** A catalogue item published (one version), as the catalogue service leaves it. */
   async function document(agencyId: number, d: { written: string | null; published: string; docNumber?: string; category?: string; disclosure?: string; validity?: string; validityOn?: string; withdrawnAt?: string }) {

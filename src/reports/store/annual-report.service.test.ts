@@ -7,14 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Actor } from '../../accounts/policy.js';
 import { ForbiddenError } from '../../accounts/policy.js';
-import { createUser, grantRole, loadActor } from '../../accounts/user.repository.js';
-import { createAgency } from '../../agencies/agency.repository.js';
 import { registerByStaff } from '../../applications/application.service.js';
 import type { Db } from '../../db/database.js';
-import type { AgencyKind, Role } from '../../db/schema.js';
 import { ConflictError, NotFoundError, StateError } from '../../errors.js';
 import { ValidationError } from '../../validation.js';
-import { calendar, inPerson } from '../../../test/support/application-fixtures.js';
+import { agency, calendar, inPerson, user } from '../../../test/support/application-fixtures.js';
 import { openTestDb } from '../../../test/support/db.js';
 import { generateReport } from '../generate/index.js';
 import {
@@ -31,31 +28,6 @@ import {
   submit,
   type AnnualReportDeps,
 } from './annual-report.service.js';
-
-let seq = 0;
-
-async function agency(db: Db, name: string, kind: AgencyKind, parent: number | null): Promise<number> {
-  return createAgency(db.kysely, {
-    parent_id: parent,
-    name,
-    short_name: null,
-    kind,
-    code: null,
-    office_name: null,
-    office_address: null,
-    office_hours: null,
-    office_phone: null,
-    office_fax: null,
-    office_email: null,
-    postcode: null,
-  });
-}
-
-async function user(db: Db, name: string, grants: Array<[number, Role]>): Promise<Actor> {
-  const id = await createUser(db.kysely, { username: `ar${++seq}_${Math.random().toString(36).slice(2, 7)}`, displayName: name, passwordHash: 'x' });
-  for (const [a, r] of grants) await grantRole(db.kysely, id, a, r);
-  return (await loadActor(db.kysely, id))!;
-}
 
 /** A clock the test moves: `at.today` at 10:00 in China. */
 function clock(today: string): { at: { today: string }; deps: AnnualReportDeps } {
@@ -85,7 +57,7 @@ describe('the annual report kept in the system', () => {
 
   before(async () => {
     db = await openTestDb();
-    const tag = `${++seq}${Math.random().toString(36).slice(2, 6)}`;
+    const tag = Math.random().toString(36).slice(2, 8);
     gov = await agency(db, `某区人民政府${tag}`, 'government', null);
     town = await agency(db, `某镇人民政府${tag}`, 'town', gov);
     village = await agency(db, `某村民委员会${tag}`, 'village', town);

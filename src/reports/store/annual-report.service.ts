@@ -27,7 +27,7 @@ import { assertCan, can, ForbiddenError, holds, agenciesWhere, type Actor } from
 import { APPLICATION_AGENCY_KINDS } from '../../agencies/agency.repository.js';
 import { chinaDate } from '../../applications/application.service.js';
 import { audit } from '../../audit/audit.js';
-import { storedChain, type ReviewLevel } from '../../catalogue/review-chain.js';
+import { assertMayDecide, deciderOf, storedChain } from '../../catalogue/review-chain.js';
 import type { Db } from '../../db/database.js';
 import type { AgencyKind, AnnualReportVersionState, Database } from '../../db/schema.js';
 import { ConflictError, NotFoundError, StateError } from '../../errors.js';
@@ -110,10 +110,6 @@ async function agencyOf(db: Q, agencyId: number) {
 function canSee(actor: Actor, agency: { id: number; parent_id: number | null }): boolean {
   if (can(actor, 'read', agency.id)) return true;
   return agency.parent_id !== null && (holds(actor, 'reviewer', agency.parent_id) || holds(actor, 'head', agency.parent_id));
-}
-
-function levelAgency(level: ReviewLevel, agency: { id: number; parent_id: number | null }): number | null {
-  return level.at === 'self' ? agency.id : agency.parent_id;
 }
 
 function parseContent(json: string): Report {
@@ -215,6 +211,25 @@ const handle = (actor: Actor) => (agencyId: number) => assertCan(actor, 'handle'
 /** The prose of a new report: empty sections (section 六 reminds of the fees in the form). */
 const EMPTY_PROSE: Report['sections'] = { '1': '', '5': '', '6': '' };
 
+/** The columns of a new draft version that do not depend on its content (no review yet). */
+function draftVersion(actor: Actor, at: string) {
+  return {
+    state: 'draft' as const,
+    change_note: null,
+    findings: null,
+    override_reason: null,
+    chain: null,
+    review_agency_id: null,
+    review_role: null,
+    author_id: actor.userId,
+    created_at: at,
+    updated_at: at,
+    submitted_at: null,
+    published_on: null,
+    published_at: null,
+  };
+}
+
 /** Starts an agency's report for a year: tables generated from the records, prose empty. */
 export async function createReport(db: Db, deps: AnnualReportDeps, actor: Actor, input: unknown): Promise<StepResult> {
   const v = parseInput(createSchema, input);
@@ -239,24 +254,12 @@ export async function createReport(db: Db, deps: AnnualReportDeps, actor: Actor,
     const version = await trx
       .insertInto('annual_report_versions')
       .values({
+        ...draftVersion(actor, at),
         report_id: report.id,
         number: 1,
-        state: 'draft',
         content: JSON.stringify(content),
         sources: JSON.stringify(generated.sources ?? null),
         generated_at: at,
-        change_note: null,
-        findings: null,
-        override_reason: null,
-        chain: null,
-        review_agency_id: null,
-        review_role: null,
-        author_id: actor.userId,
-        created_at: at,
-        updated_at: at,
-        submitted_at: null,
-        published_on: null,
-        published_at: null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -347,8 +350,7 @@ export async function submit(db: Db, deps: AnnualReportDeps, actor: Actor, repor
     }
     const chain = storedChain(agency.review_chain, agency.kind);
     const first = chain[0]!;
-    const reviewAgency = levelAgency(first, agency);
-    if (reviewAgency === null) throw new StateError(`审核流程的“${first.label}”由上级机关审核，但本机关没有上级机关：请管理员调整审核流程`);
+    const reviewAgency = deciderOf(first, agency);
     await trx
       .updateTable('annual_report_versions')
       .set({
@@ -387,10 +389,8 @@ export async function review(db: Db, deps: AnnualReportDeps, actor: Actor, repor
     if (!open || open.state !== 'in_review') throw new StateError('该年度报告不在审核中');
     const chain = storedChain(open.chain, agency.kind);
     const level = chain[open.review_level - 1];
-    if (!level || open.review_agency_id === null || !holds(actor, level.role, open.review_agency_id)) {
-      throw new ForbiddenError(`“${level?.label ?? '审核'}”环节须由${level?.at === 'parent' ? '上级机关' : '本机关'}的${level?.role === 'head' ? '负责人' : '审核人'}审核`);
-    }
-    if (open.author_id === actor.userId) throw new ForbiddenError('不能审核自己编制的报告');
+    const decision = { level, reviewAgencyId: open.review_agency_id, authorId: open.author_id, ownWork: '不能审核自己编制的报告' };
+    assertMayDecide(actor, decision);
     const earlier = await trx
       .selectFrom('annual_report_reviews')
       .select('id')
@@ -401,7 +401,7 @@ export async function review(db: Db, deps: AnnualReportDeps, actor: Actor, repor
     if (earlier) throw new ForbiddenError('同一人不能审核同一稿件的两个环节');
     await trx
       .insertInto('annual_report_reviews')
-      .values({ version_id: open.id, round: open.review_round, level: open.review_level, level_label: level.label, reviewer_id: actor.userId, at, conclusion: v.conclusion, basis: v.basis, comment: v.comment ?? null })
+      .values({ version_id: open.id, round: open.review_round, level: open.review_level, level_label: decision.level.label, reviewer_id: actor.userId, at, conclusion: v.conclusion, basis: v.basis, comment: v.comment ?? null })
       .execute();
     const base = { userId: actor.userId, agencyId: report.agency_id, subjectType: 'annual_report', subjectId: report.id } as const;
     let state: AnnualReportVersionState;
@@ -412,8 +412,7 @@ export async function review(db: Db, deps: AnnualReportDeps, actor: Actor, repor
     } else if (open.review_level < chain.length) {
       state = 'in_review';
       const next = chain[open.review_level]!;
-      const nextAgency = levelAgency(next, agency);
-      if (nextAgency === null) throw new StateError(`审核流程的“${next.label}”由上级机关审核，但本机关没有上级机关：请管理员调整审核流程`);
+      const nextAgency = deciderOf(next, agency);
       await trx.updateTable('annual_report_versions').set({ review_level: open.review_level + 1, review_agency_id: nextAgency, review_role: next.role, updated_at: at }).where('id', '=', open.id).execute();
       await audit(trx, { ...base, action: 'report.approved_level', details: { versionId: open.id, level: open.review_level } });
     } else {
@@ -452,23 +451,11 @@ export async function revise(db: Db, deps: AnnualReportDeps, actor: Actor, repor
       .insertInto('annual_report_versions')
       .values({
         report_id: report.id,
+        ...draftVersion(actor, at),
         number: Number(last.n) + 1,
-        state: 'draft',
         content: pub.content,
         sources: pub.sources,
         generated_at: pub.generated_at,
-        change_note: null,
-        findings: null,
-        override_reason: null,
-        chain: null,
-        review_agency_id: null,
-        review_role: null,
-        author_id: actor.userId,
-        created_at: at,
-        updated_at: at,
-        submitted_at: null,
-        published_on: null,
-        published_at: null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
