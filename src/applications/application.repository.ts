@@ -173,17 +173,24 @@ export async function findTrackingBundle(db: Kysely<Database>, dialect: Dialect,
 }
 
 /**
- * Writes a change when, and only when, the row still has the version the change was computed
- * from; bumps the version. false: somebody else changed it first (nothing written).
+ * Claims the row for a change computed from `version`: bumps the version when, and only when, the
+ * row still has it. false: somebody else changed it first (nothing written). On PostgreSQL the
+ * UPDATE also holds the row lock until the transaction ends, so a concurrent change waits, then
+ * finds the new version and is told, instead of reading the other's events half-way.
  */
-export async function updateApplicationIfVersion(db: Q, id: number, version: number, patch: ApplicationUpdate): Promise<boolean> {
+export async function claimApplication(db: Q, id: number, version: number): Promise<boolean> {
   const r = await db
     .updateTable('applications')
-    .set({ ...patch, version: version + 1 })
+    .set({ version: version + 1 })
     .where('id', '=', id)
     .where('version', '=', version)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/** Writes a change to a row claimed in the same transaction (see claimApplication). */
+export async function updateApplication(db: Q, id: number, patch: ApplicationUpdate): Promise<void> {
+  await db.updateTable('applications').set(patch).where('id', '=', id).execute();
 }
 
 // ---------------------------------------------------------------------------------------------

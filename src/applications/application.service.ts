@@ -6,10 +6,11 @@
  * Each staff operation, in ONE transaction:
  *   1. validates the input (application.schema.ts; Chinese messages per field),
  *   2. loads the application and checks the actor's permission at its agency (policy.ts),
- *   3. checks the version the user saw (stale → ConflictError, nothing written),
+ *   3. checks the version the user saw and claims the row by bumping it (stale → ConflictError,
+ *      nothing written; on PostgreSQL the claim holds the row lock, so concurrent saves queue),
  *   4. checks the transition against the table (application.ts; refused → StateError naming the state),
  *   5. appends the event, recomputes every clock from the whole log (clock.ts computeClocks) and
- *      stores the due dates, status and provisional flag on the row, bumps the version,
+ *      stores the due dates, status and provisional flag on the row,
  *   6. writes the audit log (no personal data in it).
  *
  * Signatures: `(db, deps, actor, input)`; deps carry the working-day calendar and the clock
@@ -343,6 +344,7 @@ async function step(
     if (!app) throw new NotFoundError('未找到该申请');
     assertCan(actor, actionFor(event), app.agency_id);
     if (app.version !== ref.version) throw new ConflictError();
+    if (!(await repo.claimApplication(trx, app.id, ref.version))) throw new ConflictError();
     assertTransition(event, app.state);
     const events = (await repo.listEvents(trx, app.id)).map((x) => x.event);
     const h = history(events);
@@ -363,8 +365,7 @@ async function step(
     const after = derive(deps, to, [...events, newEvent], today);
     p.check?.(after);
 
-    const ok = await repo.updateApplicationIfVersion(trx, app.id, ref.version, { ...p.patch, state: to, ...after.stored, updated_at: at });
-    if (!ok) throw new ConflictError();
+    await repo.updateApplication(trx, app.id, { ...p.patch, state: to, ...after.stored, updated_at: at });
     const eventId = await repo.insertEvent(trx, app.id, p.event, actor.userId, at);
     await p.after?.(trx);
     await audit(trx, {
