@@ -15,7 +15,10 @@
  *
  * Needs PostgreSQL for the second half (BENCH_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres: a database gongkai_search_bench is created and
- * dropped there; BENCH_SEARCH_DB=sqlite|postgres runs one). A run of more than 50,000 items waits
+ * dropped there; BENCH_SEARCH_DB=sqlite|postgres runs one). BENCH_SEARCH_KEEP=1 keeps the database
+ * (SQLite: the file) after the run; BENCH_SEARCH_REUSE=1 measures a kept PostgreSQL database of the
+ * same BENCH_SEARCH_ITEMS again without rebuilding it (an index of 1,000,000 items takes about an
+ * hour to build here). A run of more than 50,000 items waits
  * while /tmp/gongkai-bench.lock exists (the web benchmarks are CPU-sensitive) and holds
  * /tmp/gongkai-search-bench.lock meanwhile.
  */
@@ -249,6 +252,14 @@ const docOf = (it: BenchItem, docId: number): SearchDocument => ({
   keys: [`agency:${it.agency}`],
 });
 
+/** Adds the items containing each term to its document frequency. */
+function countTerms(df: Map<string, number>, items: readonly BenchItem[]): void {
+  for (const it of items) {
+    const text = `${it.title}\n${it.summary}\n${it.body}`;
+    for (const t of ALL_TERMS) if (text.includes(t)) df.set(t, df.get(t)! + 1);
+  }
+}
+
 /**
  * Indexes the corpus through the API; returns the seconds spent indexing and the document
  * frequency of the terms. PostgreSQL: VACUUM of the index tables every 100,000 items, counted in
@@ -263,10 +274,7 @@ async function seed(db: Db): Promise<{ seconds: number; df: Map<string, number> 
     await indexDocuments(db, docs);
     if (db.dialect === 'postgres' && (first + BATCH) % 100_000 === 0) await sql`VACUUM search_postings, search_documents, search_tokens`.execute(db.kysely);
     ms += performance.now() - t0;
-    for (const it of items) {
-      const text = `${it.title}\n${it.summary}\n${it.body}`;
-      for (const t of ALL_TERMS) if (text.includes(t)) df.set(t, df.get(t)! + 1);
-    }
+    countTerms(df, items);
     if ((first + BATCH) % 100_000 === 0) console.log(`    ${(first + BATCH).toLocaleString('en-US')} items, ${(ms / 1000).toFixed(0)} s indexing`);
   }
   return { seconds: ms / 1000, df };
@@ -376,34 +384,71 @@ async function buildGinBaseline(db: Db): Promise<{ seconds: number; bytes: numbe
   return { seconds: (performance.now() - t0) / 1000, bytes: Number(size.rows[0]!.b) };
 }
 
+/** The document frequency of the terms, from the corpus alone (a reused database). */
+function corpusFrequencies(): Map<string, number> {
+  const df = new Map<string, number>(ALL_TERMS.map((t) => [t, 0]));
+  for (const { items } of corpus(ITEMS)) countTerms(df, items);
+  return df;
+}
+
+/** A kept database that holds this run's corpus (BENCH_SEARCH_REUSE), or null. */
+async function reusable(admin: pg.Client, url: string): Promise<boolean> {
+  if (!process.env.BENCH_SEARCH_REUSE) return false;
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [BENCH_DB]);
+  if (!exists.rowCount) return false;
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const r = await c.query<{ n: string; gin: boolean }>(`SELECT (SELECT count(*) FROM search_documents WHERE scope = $1) AS n, to_regclass('bench_tsv') IS NOT NULL AS gin`, [SCOPE]);
+    const ok = Number(r.rows[0]!.n) === ITEMS && (r.rows[0]!.gin || process.env.BENCH_SEARCH_GIN === '0');
+    if (!ok) console.log(`  (BENCH_SEARCH_REUSE: ${BENCH_DB} holds ${r.rows[0]!.n} items, not ${ITEMS}; rebuilding)`);
+    return ok;
+  } catch {
+    return false;
+  } finally {
+    await c.end();
+  }
+}
+
 async function benchPostgres(): Promise<BenchResult[]> {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${BENCH_DB}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${BENCH_DB}`;
+  const reuse = await reusable(admin, url.toString());
+  if (!reuse) {
+    await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${BENCH_DB}`);
+  }
   const db = await openDatabase({ databaseUrl: url.toString(), poolSize: 2 });
   try {
     await migrateToLatest(db);
     const label = `PostgreSQL, ${ITEMS.toLocaleString('en-US')} items`;
-    const { seconds, df } = await seed(db);
-    await sql`VACUUM ANALYZE search_documents, search_postings, search_tokens`.execute(db.kysely);
+    const results: BenchResult[] = [];
+    let df: Map<string, number>;
+    if (reuse) {
+      df = corpusFrequencies();
+      console.log(`  (BENCH_SEARCH_REUSE: measuring the kept ${BENCH_DB})`);
+    } else {
+      const seeded = await seed(db);
+      df = seeded.df;
+      await sql`VACUUM ANALYZE search_documents, search_postings, search_tokens`.execute(db.kysely);
+      results.push({ name: `${label}: indexing through the API`, value: ITEMS / seeded.seconds, unit: 'items/s', extra: `${seeded.seconds.toFixed(0)} s in batches of ${BATCH}` });
+    }
     const sizes = await sql<{ t: string; b: number }>`SELECT t, pg_total_relation_size(t::regclass) AS b FROM unnest(ARRAY['search_documents', 'search_postings', 'search_tokens']) AS t`.execute(db.kysely);
     const bytes = sizes.rows.reduce((s, r) => s + Number(r.b), 0);
-    const results: BenchResult[] = [
-      { name: `${label}: indexing through the API`, value: ITEMS / seconds, unit: 'items/s', extra: `${seconds.toFixed(0)} s in batches of ${BATCH}` },
-      {
-        name: `${label}: index size (search tables)`,
-        value: bytes / 1e6,
-        unit: 'MB',
-        extra: `${(bytes / ITEMS).toFixed(0)} bytes/item; ${sizes.rows.map((r) => `${r.t} ${(Number(r.b) / 1e6).toFixed(0)} MB`).join(', ')}`,
-      },
-    ];
+    results.push({
+      name: `${label}: index size (search tables)`,
+      value: bytes / 1e6,
+      unit: 'MB',
+      extra: `${(bytes / ITEMS).toFixed(0)} bytes/item; ${sizes.rows.map((r) => `${r.t} ${(Number(r.b) / 1e6).toFixed(0)} MB`).join(', ')}`,
+    });
     let raw: ((term: string) => Promise<unknown>) | null = null;
     if (process.env.BENCH_SEARCH_GIN !== '0') {
-      const gin = await buildGinBaseline(db);
-      results.push({ name: `${label}: the tsvector + GIN baseline (built for the ratio)`, value: gin.bytes / 1e6, unit: 'MB', extra: `built in ${gin.seconds.toFixed(0)} s (bulk load, then GIN)` });
+      if (!reuse) {
+        const gin = await buildGinBaseline(db);
+        results.push({ name: `${label}: the tsvector + GIN baseline (built for the ratio)`, value: gin.bytes / 1e6, unit: 'MB', extra: `built in ${gin.seconds.toFixed(0)} s (bulk load, then GIN)` });
+      }
       raw = (term: string) => {
         const w = parseQuery(term).words[0]!;
         const q = w.kind === 'phrase' ? w.tokens.map((t) => `'${t}'`).join(' <-> ') : `'${w.prefix}':*`;
@@ -414,7 +459,7 @@ async function benchPostgres(): Promise<BenchResult[]> {
     return results;
   } finally {
     await db.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+    if (!process.env.BENCH_SEARCH_KEEP) await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
     await admin.end();
   }
 }

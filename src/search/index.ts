@@ -219,11 +219,25 @@ export async function search(db: SearchDb, opts: SearchOptions): Promise<SearchR
   if (db.dialect === 'sqlite') return db.kysely.transaction().execute(run);
   // PostgreSQL: most searches are answered by one statement (its own snapshot; ids are never
   // reused, so mapping them to the caller's ids afterwards is safe). The others read several
-  // statements, in one repeatable-read snapshot.
-  const quick = await pgEngine.search(db.kysely, plan, { firstStatementOnly: true });
-  if (quick) return finish(db.kysely, quick);
+  // statements, in one repeatable-read snapshot; a search seen to need that recently goes there
+  // directly rather than running its first statement twice (a guess: never changes the answer).
+  const key = JSON.stringify(plan);
+  if (!needsSnapshot.has(key)) {
+    const quick = await pgEngine.search(db.kysely, plan, { firstStatementOnly: true });
+    if (quick) return finish(db.kysely, quick);
+    needsSnapshot.add(key);
+  } else {
+    // Most recently used last.
+    needsSnapshot.delete(key);
+    needsSnapshot.add(key);
+  }
+  if (needsSnapshot.size > NEEDS_SNAPSHOT_MEMO) needsSnapshot.delete(needsSnapshot.values().next().value!);
   return db.kysely.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(run);
 }
+
+/** Searches (their plans) that needed more than one statement lately, least recently used first. */
+const needsSnapshot = new Set<string>();
+const NEEDS_SNAPSHOT_MEMO = 2000;
 
 // --- helpers ----------------------------------------------------------------------------------
 

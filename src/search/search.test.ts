@@ -322,6 +322,14 @@ describe(`search: long posting lists, a rare phrase across a common token (${tes
     const deep = await search(db, { scope: SCOPE, query: '常见 独有', limit: 3, cursor: (await search(db, { scope: SCOPE, query: '常见 独有', limit: 100 })).nextCursor });
     assert.deepEqual(deep.ids, [1900, 1899, 1898]);
   });
+
+  test('asked again (on PostgreSQL straight in one snapshot, the first statement having not sufficed), the same answer; after a change, the new one', async () => {
+    const expected = Array.from({ length: 20 }, (_, k) => (20 - k) * 97);
+    for (let i = 0; i < 3; i++) assert.deepEqual((await search(db, { scope: SCOPE, query: '独有常见', limit: 100 })).ids, expected);
+    await indexDocuments(db, [{ scope: SCOPE, docId: 5000, sortKey: 5000, fields: { body: `${'常见，'.repeat(40)}独有常见` } }]);
+    const r = await search(db, { scope: SCOPE, query: '独有常见', limit: 100 });
+    assert.deepEqual([r.ids, r.total], [[5000, ...expected], 21]);
+  });
 });
 
 describe(`search: updates, removals, transactions, long documents (${testDialect})`, () => {
