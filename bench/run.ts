@@ -7,11 +7,13 @@
  *   npm run bench -- web         # the web benchmarks (needs wrk; BENCH_CASES, BENCH_DURATION)
  *   npm run bench -- search      # the search index (BENCH_SEARCH_ITEMS, default 1,000,000; BENCH_SEARCH_DB)
  *   npm run bench -- portal      # the public catalogue's list pages (needs wrk; BENCH_PORTAL_ITEMS, default 1,000,000; BENCH_PORTAL_DB)
+ *   npm run bench -- batch       # `report check DIR` over 10,000 mixed files (BENCH_BATCH_FILES)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchAnnual } from './annual.bench.js';
+import { benchBatch } from './batch.bench.js';
 import { benchDeadlines } from './calendar.bench.js';
 import { benchPortal } from './portal.bench.js';
 import { benchBigFile, benchParseCheck, makeCorpus } from './reports.bench.js';
@@ -33,6 +35,10 @@ const groups: [string, () => BenchResult[] | Promise<BenchResult[]>][] = [
     },
   ],
   ['reports: peak memory on a 50 MB report', () => benchBigFile(out, root)],
+  [
+    `batch: report check DIR over ${Number(process.env.BENCH_BATCH_FILES ?? 10_000).toLocaleString('en-US')} mixed files (text, HTML, .docx, PDF, broken)`,
+    () => benchBatch(out),
+  ],
   ['web: case list and tracking page with 100,000 cases (wrk, 32 connections)', () => benchWeb(root)],
   [
     `search: ${Number(process.env.BENCH_SEARCH_ITEMS ?? 1_000_000).toLocaleString('en-US')} items, 2–4 character queries (SQLite FTS5, PostgreSQL)`,

@@ -3,6 +3,7 @@
  * Chinese line naming the variable; nothing starts with a half-valid configuration.
  */
 import { resolve } from 'node:path';
+import { isMailAddress } from './mail/address.js';
 
 export interface Config {
   port: number;
@@ -34,6 +35,95 @@ export interface Config {
    * links of feeds and sitemaps. Unset: taken from the request's Host header (checked).
    */
   publicUrl: string | undefined;
+  /** Outgoing mail for the reminders (GONGKAI_SMTP_URL + GONGKAI_MAIL_FROM); unset: no e-mail is sent. */
+  mail: MailConfig | undefined;
+  /**
+   * GONGKAI_REMINDER_TIME: when the server sends the day's reminders, China time (HH:MM, default
+   * 08:30); null ('off'): never from the server (only `gongkai reminders send`, e.g. from cron).
+   */
+  reminderTime: string | null;
+  /** GONGKAI_COLUMN_STALE_DAYS: a catalogue not updated for more days is flagged on the supervision dashboard (default 30). */
+  columnStaleDays: number;
+}
+
+/** An SMTP server and the sender of the platform's e-mail. */
+export interface MailConfig {
+  host: string;
+  port: number;
+  /** smtps://: TLS from the first byte (usually port 465). */
+  secure: boolean;
+  /** smtp://: 'auto' upgrades with STARTTLS when the server offers it; 'required' refuses to send without; 'off' never upgrades. */
+  starttls: 'auto' | 'required' | 'off';
+  user: string | undefined;
+  password: string | undefined;
+  /** The From header: an address, optionally with a display name (政府信息公开平台 <xxgk@example.gov.cn>). */
+  from: string;
+}
+
+/** How the SMTP URL looks, for the error messages. */
+const SMTP_URL_FORM = 'smtp://用户名:密码@主机:端口（或 smtps://… 表示全程 TLS；可加 ?starttls=required 或 ?starttls=off）';
+
+/** GONGKAI_SMTP_URL and GONGKAI_MAIL_FROM: both or neither. */
+function mailOf(env: NodeJS.ProcessEnv): MailConfig | undefined {
+  const raw = env.GONGKAI_SMTP_URL?.trim();
+  const fromRaw = env.GONGKAI_MAIL_FROM?.trim();
+  if (!raw) {
+    if (fromRaw) throw new ConfigError('设置了 GONGKAI_MAIL_FROM 却没有设置 GONGKAI_SMTP_URL：发送邮件需要两者都设置');
+    return undefined;
+  }
+  // The password must never appear in a message: name the variable, not its value.
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(`GONGKAI_SMTP_URL 不是有效的地址，应形如 ${SMTP_URL_FORM}`);
+  }
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new ConfigError(`GONGKAI_SMTP_URL 只支持 smtp:// 或 smtps://，应形如 ${SMTP_URL_FORM}`);
+  if (!u.hostname) throw new ConfigError(`GONGKAI_SMTP_URL 缺少邮件服务器主机名，应形如 ${SMTP_URL_FORM}`);
+  if (u.pathname !== '' && u.pathname !== '/') throw new ConfigError('GONGKAI_SMTP_URL 不能带路径（只写到端口为止）');
+  if (u.hash) throw new ConfigError('GONGKAI_SMTP_URL 不能带 # 片段');
+  const secure = u.protocol === 'smtps:';
+  const port = u.port ? Number(u.port) : secure ? 465 : 25;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError('GONGKAI_SMTP_URL 的端口必须是 1–65535 之间的整数');
+  let starttls: MailConfig['starttls'] = 'auto';
+  for (const [k, v] of u.searchParams) {
+    if (k !== 'starttls') throw new ConfigError(`GONGKAI_SMTP_URL 的参数「${k}」无法识别：只支持 ?starttls=required 或 ?starttls=off`);
+    if (v !== 'required' && v !== 'off' && v !== 'auto') throw new ConfigError(`GONGKAI_SMTP_URL 的 starttls 只能是 required、off 或 auto（收到「${v}」）`);
+    if (secure && v !== 'auto') throw new ConfigError('GONGKAI_SMTP_URL 使用 smtps:// 时已全程加密，不能再设置 starttls');
+    starttls = v;
+  }
+  let user: string | undefined;
+  let password: string | undefined;
+  try {
+    user = u.username ? decodeURIComponent(u.username) : undefined;
+    password = u.password ? decodeURIComponent(u.password) : undefined;
+  } catch {
+    throw new ConfigError('GONGKAI_SMTP_URL 的用户名或密码编码有误（特殊字符请用 %XX 形式转义）');
+  }
+  if (password !== undefined && user === undefined) throw new ConfigError('GONGKAI_SMTP_URL 写了密码却没有用户名');
+  if (!fromRaw) throw new ConfigError('设置了 GONGKAI_SMTP_URL 还需要设置 GONGKAI_MAIL_FROM（发件人，例如 政府信息公开平台 <xxgk@example.gov.cn>）');
+  return { host: u.hostname.replace(/^\[(.*)\]$/, '$1'), port, secure, starttls, user, password, from: mailFromOf(fromRaw) };
+}
+
+/** GONGKAI_MAIL_FROM: `address` or `名称 <address>`. */
+function mailFromOf(raw: string): string {
+  if (/[\u0000-\u001f\u007f]/.test(raw) || raw.length > 200) throw new ConfigError('GONGKAI_MAIL_FROM 不能包含换行等控制字符，且不超过 200 个字符');
+  const named = /^(.*?)\s*<([^<>]+)>$/.exec(raw);
+  const address = named ? named[2]!.trim() : raw;
+  const name = named ? named[1]!.trim() : '';
+  if (!isMailAddress(address)) throw new ConfigError(`GONGKAI_MAIL_FROM 不是有效的发件地址（收到「${raw}」），应形如 xxgk@example.gov.cn 或 政府信息公开平台 <xxgk@example.gov.cn>`);
+  if (/[<>"]/.test(name)) throw new ConfigError('GONGKAI_MAIL_FROM 的发件人名称不能包含 < > 或引号');
+  return name ? `${name} <${address}>` : address;
+}
+
+/** GONGKAI_REMINDER_TIME: HH:MM (China time), default 08:30; 'off' → null. */
+function reminderTimeOf(raw: string | undefined): string | null {
+  const v = raw?.trim().toLowerCase();
+  if (!v) return '08:30';
+  if (v === 'off' || v === '0') return null;
+  const m = /^(\d{1,2})[:：](\d{2})$/.exec(v);
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw new ConfigError(`GONGKAI_REMINDER_TIME 应为北京时间的 时:分（例如 08:30），或 off 表示不由服务器定时发送（收到「${raw}」）`);
+  return `${m[1]!.padStart(2, '0')}:${m[2]}`;
 }
 
 /** GONGKAI_PUBLIC_URL: http(s), a host, optionally a port; no path, query or credentials. */
@@ -67,6 +157,13 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
   throw new ConfigError(`${name} 只能是 1 或 0（收到「${env[name]}」）`);
 }
 
+/** GONGKAI_COLUMN_STALE_DAYS: 1–365, default 30. */
+function staleDaysOf(raw: string | undefined): number {
+  const v = raw?.trim() || '30';
+  if (!/^\d{1,3}$/.test(v) || Number(v) < 1 || Number(v) > 365) throw new ConfigError(`GONGKAI_COLUMN_STALE_DAYS 必须是 1–365 之间的整数（天数；收到「${raw}」）`);
+  return Number(v);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const portText = env.PORT?.trim() || '3000';
   if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
@@ -97,5 +194,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pageCache: flag(env, 'GONGKAI_PAGE_CACHE') ?? true,
     staticDir: env.GONGKAI_STATIC_DIR?.trim() ? resolve(env.GONGKAI_STATIC_DIR.trim()) : undefined,
     publicUrl: publicUrlOf(env.GONGKAI_PUBLIC_URL),
+    mail: mailOf(env),
+    reminderTime: reminderTimeOf(env.GONGKAI_REMINDER_TIME),
+    columnStaleDays: staleDaysOf(env.GONGKAI_COLUMN_STALE_DAYS),
   };
 }

@@ -23,7 +23,12 @@ export type Action =
   /** Approve an extension of the reply limit (条例第33条: the office head). */
   | 'approve_extension'
   /** Manage the agency's accounts and settings. */
-  | 'administer';
+  | 'administer'
+  /**
+   * Supervise the agency (the supervision dashboard and the reminders' digest): timeliness of
+   * its applications and catalogue, its annual report, its unanswered complaints. Read-only.
+   */
+  | 'supervise';
 
 const ALLOWED: Record<Action, readonly Role[]> = {
   read: ['clerk', 'reviewer', 'head', 'admin', 'supervisor'],
@@ -31,6 +36,7 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   review: ['reviewer', 'head'],
   approve_extension: ['head'],
   administer: ['admin'],
+  supervise: ['supervisor', 'admin'],
 };
 
 export interface Actor {
@@ -47,6 +53,11 @@ export function can(actor: Actor | null, action: Action, agencyId: number): bool
   if (!roles) return false;
   for (const r of ALLOWED[action]) if (roles.has(r)) return true;
   return false;
+}
+
+/** Whether a role, wherever it is held, allows the action (e.g. which grants make a supervisor). */
+export function roleMay(role: Role, action: Action): boolean {
+  return ALLOWED[action].includes(role);
 }
 
 /** Whether the actor holds this very role at the agency (a review level names its role). */

@@ -12,12 +12,12 @@ export function findUserByUsername(db: Q, username: string) {
 
 export async function createUser(
   db: Q,
-  u: { username: string; displayName: string; passwordHash: string },
+  u: { username: string; displayName: string; passwordHash: string; email?: string | null },
 ): Promise<number> {
   const now = new Date().toISOString();
   const r = await db
     .insertInto('users')
-    .values({ username: u.username, display_name: u.displayName, password_hash: u.passwordHash, password_changed_at: now, created_at: now })
+    .values({ username: u.username, display_name: u.displayName, password_hash: u.passwordHash, password_changed_at: now, created_at: now, email: u.email ?? null })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;

@@ -15,7 +15,7 @@ import type { Db } from '../db/database.js';
 import type { FileStore } from './store.js';
 
 /** The tables whose rows refer to stored files by SHA-256. */
-const REFERENCES = ['attachments', 'catalogue_files'] as const;
+const REFERENCES = ['attachments', 'catalogue_files', 'report_uploads'] as const;
 
 export const DEFAULT_GC_MIN_AGE_MS = 24 * 60 * 60 * 1000;
 

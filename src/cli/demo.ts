@@ -8,7 +8,7 @@ import { computeClocks } from '../applications/clock.js';
 import { feeByItems } from '../applications/fee.js';
 import { formatIsoDate, parseUserDate, DateFormatError } from '../calendar/date.js';
 import { checkReport } from '../reports/checks/index.js';
-import { readReportFile } from '../reports/input.js';
+import { importReportFile } from '../reports/import/index.js';
 import { usageError } from './errors.js';
 import { feeTable } from './fee.js';
 import type { CliContext } from './program.js';
@@ -41,7 +41,7 @@ export function register(program: Command, ctx: CliContext): void {
       out('='.repeat(40));
 
       out('\n一、年度报告检查（国办公开办函〔2019〕60号格式，真实报告）\n');
-      const seed = await readReportFile(decodeURIComponent(SEED_REPORT.pathname));
+      const seed = await importReportFile(decodeURIComponent(SEED_REPORT.pathname));
       ctx.io.out(formatFindings(seed, checkReport(seed.report, { info: seed.info })));
 
       const iso = formatIsoDate(today);

@@ -11,6 +11,7 @@ import { register as registerFee } from './fee.js';
 import { register as registerReport } from './report.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerServer } from './server.js';
+import { register as registerReminders } from './reminders.js';
 
 function version(): string {
   try {
@@ -35,6 +36,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerReport(program, ctx);
   registerDemo(program, ctx);
   registerServer(program, ctx);
+  registerReminders(program, ctx);
   return program;
 }
 

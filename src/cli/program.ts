@@ -5,11 +5,14 @@ import { CliError, EXIT_USAGE } from './errors.js';
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** stderr is a terminal (progress bars redraw in place). */
+  errIsTty?: boolean;
 }
 
 export const processIo: Io = {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
+  errIsTty: process.stderr.isTTY === true,
 };
 
 /**

@@ -137,13 +137,13 @@ describe('bad input: a clear reason and exit 2', () => {
     ['a PDF', () => tmp('r.pdf', '%PDF-1.7\n%\u00e2\u00e3\n1 0 obj'), /PDF/],
     ['a text in neither format', () => join(fixtures, 'notice-not-a-report.txt'), /无法识别/],
     ['a file that does not exist', () => join(dir, 'nope.txt'), /不存在/],
-    ['a directory', () => dir, /目录/],
+    ['a directory (parse reads one file; check DIR is the batch, report-batch.test.ts)', () => dir, /目录/],
     ['invalid report JSON', () => tmp('bad.json', '{"format": "2021", "year": "二〇二一"}'), /JSON/],
     ['broken JSON syntax', () => tmp('broken.json', '{"format": '), /JSON 语法错误/],
   ];
   for (const [name, file, message] of cases) {
     test(name, async () => {
-      const r = await cli(['report', 'check', file()]);
+      const r = await cli(['report', name.startsWith('a directory') ? 'parse' : 'check', file()]);
       assert.equal(r.code, 2, r.err);
       assert.equal(r.out, '');
       assert.match(r.err, message);

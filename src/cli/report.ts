@@ -3,16 +3,19 @@
  * back to the official text layout; export an agency's report generated from the records
  * (report-export.ts).
  */
+import { stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
+import { DEFAULT_TIMEOUT_MS } from '../reports/batch/index.js';
 import { checkReport } from '../reports/checks/index.js';
 import { ReportInputError } from '../reports/errors.js';
 import { hasErrors, type Finding } from '../reports/finding.js';
 import { FORMATS, SECTION_IDS } from '../reports/format.js';
-import { DEFAULT_MAX_BYTES, parseReportBytes, readReportFile, type ReadReport } from '../reports/input.js';
+import { closePdfImporter, DEFAULT_IMPORT_MAX_BYTES, importReportBytes, importReportFile, type ImportedReport } from '../reports/import/index.js';
 import { reportToJson } from '../reports/report.js';
 import { renderReportText } from '../reports/text/render.js';
 import { CliError, EXIT_FINDINGS, EXIT_USAGE } from './errors.js';
 import { parseIntArg, type CliContext } from './program.js';
+import { runBatchCheck } from './report-batch.js';
 import { registerExport } from './report-export.js';
 import { formatTable } from './table.js';
 
@@ -24,12 +27,13 @@ export function register(program: Command, ctx: CliContext): void {
     .description('年度报告：解析、检查、按官方版式输出 (annual reports: parse, check, render)')
     .addHelpText(
       'after',
-      '\nFILE 可以是文本报告（UTF-8、UTF-16 或 GBK/GB18030）或报告 JSON；"-" 表示标准输入。\n' +
-        'FILE may be a text report (UTF-8, UTF-16 or GBK/GB18030) or a report JSON; "-" reads standard input.',
+      '\nFILE 可以是 Word 文档（.docx）、网页（HTML）、有文字层的 PDF、文本报告（UTF-8、UTF-16 或 GBK/GB18030）或报告 JSON，按内容识别；"-" 表示标准输入。\n' +
+        'report check DIR 检查目录下的全部报告文件（并行，附汇总）。\n' +
+        'FILE may be a .docx, an HTML page, a PDF with a text layer, a text report or a report JSON (told by content); "-" reads standard input. `report check DIR` checks every report file under DIR.',
     );
 
   const maxSize = () =>
-    new Option('--max-size <MB>', '文件大小上限，单位 MB (largest file accepted, in MB)').default(String(DEFAULT_MAX_BYTES / 1024 / 1024));
+    new Option('--max-size <MB>', '文件大小上限，单位 MB (largest file accepted, in MB)').default(String(DEFAULT_IMPORT_MAX_BYTES / 1024 / 1024));
 
   report
     .command('parse')
@@ -49,13 +53,27 @@ export function register(program: Command, ctx: CliContext): void {
 
   report
     .command('check')
-    .description('检查报告，列出问题；有错误级问题时退出码为 1 (check a report; exit 1 on error-level findings)')
-    .argument('<FILE>', '报告文件 (report file)')
-    .option('--previous <FILE>', '上一年度报告，用于 T5、T6、P2 (last year\'s report, for T5, T6, P2)')
+    .description('检查报告，列出问题；有错误级问题时退出码为 1。PATH 为目录时批量检查其中全部报告文件 (check a report, or every report file under a directory; exit 1 on error-level findings)')
+    .argument('<PATH>', '报告文件或目录 (report file or directory)')
+    .option('--previous <FILE>', '上一年度报告，用于 T5、T6、P2（单个文件） (last year\'s report, for T5, T6, P2; one file)')
     .option('--json', '以 JSON 输出 (print JSON)')
+    .option('-j, --jobs <N>', '批量检查的并行任务数，默认为 CPU 核数 (parallel workers for a directory; default: the CPUs)')
+    .option('-o, --output <FILE>', '批量检查结果写入文件，按扩展名：.csv .xlsx .json .html（可重复） (write the batch results: .csv .xlsx .json .html; repeatable)', collect, [])
+    .option('--timeout <SECONDS>', `单个文件的读取时限（批量），默认 ${DEFAULT_TIMEOUT_MS / 1000} 秒 (per-file time limit in a batch)`)
+    .option('-q, --quiet', '不显示进度 (no progress on stderr)')
     .addOption(maxSize())
-    .action(async (file: string, opts: { previous?: string; json?: boolean; maxSize: string }) => {
-      const r = await load(file, opts.maxSize);
+    .action(async (path: string, opts: { previous?: string; json?: boolean; jobs?: string; output: string[]; timeout?: string; quiet?: boolean; maxSize: string }) => {
+      if (path !== '-' && (await isDirectory(path))) {
+        if (opts.previous) throw new CliError('--previous 只用于单个文件；批量检查时自动对照目录中同一机关上一年度的报告 (--previous is for one file)', EXIT_USAGE);
+        const maxBytes = parseIntArg(opts.maxSize, '--max-size', { min: 1 }) * 1024 * 1024;
+        await runBatchCheck(ctx, path, { ...opts, maxBytes });
+        return;
+      }
+      for (const o of ['jobs', 'timeout'] as const) {
+        if (opts[o] !== undefined) throw new CliError(`--${o} 只用于目录的批量检查 (--${o} is for a directory)`, EXIT_USAGE);
+      }
+      if (opts.output.length) throw new CliError('--output 只用于目录的批量检查 (--output is for a directory)', EXIT_USAGE);
+      const r = await load(path, opts.maxSize);
       const previous = opts.previous ? (await load(opts.previous, opts.maxSize)).report : undefined;
       const findings = checkReport(r.report, { info: r.info, ...(previous ? { previous } : {}) });
       for (const line of r.info.notes) ctx.io.err(`注意：${line}\n`);
@@ -82,12 +100,26 @@ export function register(program: Command, ctx: CliContext): void {
   async function load(file: string, maxSizeMb: string): Promise<ReadReport> {
     const maxBytes = parseIntArg(maxSizeMb, '--max-size', { min: 1 }) * 1024 * 1024;
     try {
-      if (file === '-') return { path: '-', ...parseReportBytes(await readStdin(maxBytes), { maxBytes }) };
-      return await readReportFile(file, { maxBytes });
+      if (file === '-') return { path: '-', ...(await importReportBytes(await readStdin(maxBytes), { maxBytes })) };
+      return await importReportFile(file, { maxBytes });
     } catch (e) {
       if (e instanceof ReportInputError) throw new CliError(`${file}: ${e.message}`, EXIT_USAGE);
       throw e;
+    } finally {
+      await closePdfImporter(); // its pdf.js worker would keep the process alive
     }
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false; // the file reader says what is wrong with the path
   }
 }
 
@@ -104,6 +136,8 @@ async function readStdin(maxBytes: number): Promise<Uint8Array> {
 }
 
 /** Short lines about what the importer could not read, for stderr. */
+type ReadReport = ImportedReport & { path: string };
+
 function parseNotes(r: ReadReport): string[] {
   const out: string[] = [...r.info.notes];
   if (r.info.truncated) out.push(r.info.truncated.message);

@@ -18,6 +18,7 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { DatabaseConfigError } from '../db/database.js';
 import { MigrationError } from '../db/migrate.js';
 import { ROLE_LABELS } from '../accounts/policy.js';
+import { isMailAddress } from '../mail/address.js';
 import { openConfiguredDatabase, startServer } from '../server/main.js';
 import { CliError, EXIT_FINDINGS, usageError } from './errors.js';
 import { parseIntArg, type CliContext } from './program.js';
@@ -159,11 +160,14 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--agency <AGENCY>', '所属机关（全称或唯一的部分名称）')
     .requiredOption('--role <ROLE>', `角色：${ROLES.map((r) => `${r}（${ROLE_LABELS[r]}）`).join(' | ')}`)
     .option('--password-stdin', '从标准输入读取密码（否则生成随机初始密码并显示一次）')
-    .action(async (opts: { username: string; name: string; agency: string; role: string; passwordStdin?: boolean }) => {
+    .option('--email <ADDRESS>', '接收邮件提醒的电子邮箱（可选）')
+    .action(async (opts: { username: string; name: string; agency: string; role: string; passwordStdin?: boolean; email?: string }) => {
       if (!/^[A-Za-z0-9._-]{3,64}$/.test(opts.username)) throw usageError('--username 只能包含字母、数字和 . _ -，长度 3–64');
       const display = opts.name.trim();
       if (!display || display.length > 50) throw usageError('--name 不能为空，且不超过 50 个字符');
       if (!ROLES.includes(opts.role as Role)) throw usageError(`--role 必须是 ${ROLES.join(' | ')} 之一`);
+      const email = opts.email?.trim() || null;
+      if (email !== null && !isMailAddress(email)) throw usageError(`--email 不是有效的电子邮箱（收到「${opts.email}」）`);
       let password: string;
       let generated = false;
       if (opts.passwordStdin) {
@@ -179,7 +183,7 @@ export function register(program: Command, ctx: CliContext): void {
         if (await findUserByUsername(db.kysely, opts.username)) throw usageError(`用户名「${opts.username}」已存在`);
         const hash = await hashPassword(password);
         const id = await db.kysely.transaction().execute(async (trx) => {
-          const userId = await createUser(trx, { username: opts.username, displayName: display, passwordHash: hash });
+          const userId = await createUser(trx, { username: opts.username, displayName: display, passwordHash: hash, email });
           await grantRole(trx, userId, agencyRow.id, opts.role as Role);
           await audit(trx, { userId: null, agencyId: agencyRow.id, action: 'user.create.cli', subjectType: 'user', subjectId: userId, details: { username: opts.username, role: opts.role } });
           return userId;

@@ -18,6 +18,8 @@ import * as m2026112811 from './migrations/2026112811_feedback.js';
 import * as m2026112812 from './migrations/2026112812_catalogue_versions.js';
 import * as m2026112813 from './migrations/2026112813_report_entries.js';
 import * as m2026112814 from './migrations/2026112814_annual_reports.js';
+import * as m2026112815 from './migrations/2026112815_supervision.js';
+import * as m2026112816 from './migrations/2026112816_report_uploads.js';
 
 /** Every migration by name (exported for the migrations' own tests). */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -35,6 +37,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026112812_catalogue_versions': m2026112812,
   '2026112813_report_entries': m2026112813,
   '2026112814_annual_reports': m2026112814,
+  '2026112815_supervision': m2026112815,
+  '2026112816_report_uploads': m2026112816,
 };
 
 export class MigrationError extends Error {

@@ -48,6 +48,8 @@ export interface UsersTable {
   password_changed_at: string;
   disabled: ColumnType<number, number | undefined, number>;
   created_at: string;
+  /** Where reminders are sent (migration 2026112815); null: no e-mail. */
+  email: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface UserRolesTable {
@@ -559,6 +561,42 @@ export interface AnnualReportReviewsTable {
   comment: string | null;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Annual reports uploaded as files (migration 2026112816_report_uploads, src/reports/uploads)
+
+export type ReportUploadState = 'submitted' | 'accepted' | 'returned' | 'superseded';
+
+/** An uploaded report file, imported and checked, awaiting or past the supervisor's decision. */
+export interface ReportUploadsTable {
+  id: Id;
+  agency_id: number;
+  year: number;
+  state: ReportUploadState;
+  /** The file name as uploaded (made safe). */
+  file_name: string;
+  /** What the importer read it as: docx, html, pdf, text, json. */
+  file_type: string;
+  media_type: string;
+  size: number;
+  /** The file in the file store. */
+  sha256: string;
+  /** The report JSON the importer read (DOMAIN.md §4.4). */
+  content: string;
+  /** The checks' findings (JSON Finding[]). */
+  findings: string;
+  /** What the importer could not read (JSON string[]). */
+  notes: string;
+  errors: number;
+  warnings: number;
+  uploaded_by: number;
+  uploaded_at: string;
+  decided_by: number | null;
+  decided_at: string | null;
+  /** The return note, or the reason for accepting despite errors. */
+  decision_note: string | null;
+  version: Generated<number>;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   users: UsersTable;
@@ -593,6 +631,9 @@ export interface Database {
   annual_reports: AnnualReportsTable;
   annual_report_versions: AnnualReportVersionsTable;
   annual_report_reviews: AnnualReportReviewsTable;
+  reminder_runs: ReminderRunsTable;
+  reminder_messages: ReminderMessagesTable;
+  report_uploads: ReportUploadsTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;
@@ -645,4 +686,46 @@ export interface ReportEntryHistoryTable {
   note: string | null;
   entered_by: number;
   entered_at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// E-mail reminders of the supervision dashboard (migration 2026112815_supervision, src/supervision)
+
+export type ReminderRunStatus = 'running' | 'done' | 'partial' | 'failed';
+
+/** A reminder run, claimed by inserting its unique key before anything is sent. */
+export interface ReminderRunsTable {
+  id: Id;
+  /** `daily:<YYYY-MM-DD>`: one run per day, whichever process claims it first. */
+  run_key: string;
+  /** The day (China) the run is for. */
+  run_on: string;
+  /** 'schedule' (the server's daily run) | 'cli' (`gongkai reminders send`). */
+  trigger: string;
+  /** Which process ran it (host and process id). */
+  node: string;
+  started_at: string;
+  finished_at: string | null;
+  status: ReminderRunStatus;
+  recipients: ColumnType<number, number | undefined, number>;
+  sent: ColumnType<number, number | undefined, number>;
+  failed: ColumnType<number, number | undefined, number>;
+  /** Why the run failed as a whole (e.g. the database); a message's failure is on the message. */
+  error: string | null;
+}
+
+/** One e-mail of a run (append-only). */
+export interface ReminderMessagesTable {
+  id: Id;
+  run_id: number;
+  user_id: number;
+  address: string;
+  /** 'staff': an agency's problems to its staff; 'digest': a supervisor's subtree. */
+  kind: 'staff' | 'digest';
+  /** JSON array of the agency ids the message is about. */
+  agency_ids: string;
+  subject: string;
+  status: 'sent' | 'failed';
+  error: string | null;
+  at: string;
 }

@@ -20,6 +20,7 @@ export const DEMO_USERS: { username: string; displayName: string; agency: string
   { username: 'reviewer', displayName: '永安镇 审核人', agency: '永安镇人民政府', role: 'reviewer' },
   { username: 'head', displayName: '永安镇党政办 负责人', agency: '永安镇人民政府', role: 'head' },
   { username: 'village', displayName: '永安村 信息员', agency: '永安村民委员会', role: 'clerk' },
+  { username: 'district', displayName: '区政府办 审核人', agency: '市中区人民政府', role: 'reviewer' },
 ];
 
 interface DemoAgency {

@@ -1,9 +1,14 @@
 /**
  * What an importer saw in a report document, beyond the report JSON itself: the raw title, the
  * section headings in document order, cells that were not plain numbers, rows and columns that
- * could not be found, and where the document stops. Every importer (text now; .docx, HTML and PDF
- * later) yields a Report plus a ParseInfo, and the checks use the ParseInfo to tell a blank cell
- * (C1) from a missing row (F3) or a missing section (F2).
+ * could not be found, and where the document stops. Every importer (text, .docx, HTML, PDF; see
+ * src/reports/import) yields a Report plus a ParseInfo, and the checks use the ParseInfo to tell a
+ * blank cell (C1) from a missing row (F3) or a missing section (F2).
+ *
+ * The .docx, HTML and PDF importers turn their document into the text layout the text importer
+ * reads best (one table cell per line) and parse that: line numbers are then those of that text
+ * (what `gongkai report parse --with-info` would show for it), and `notes` also say what the
+ * document held that could not be read (images, embedded objects, pages without text …).
  */
 import type { FormatId, SectionId } from './format.js';
 import type { Report } from './report.js';
@@ -55,11 +60,13 @@ export interface ExtraRow {
   line: number;
 }
 
+export type ParseSource = 'text' | 'json' | 'docx' | 'html' | 'pdf';
+
 export interface ParseInfo {
   /** The title as written (lines joined), or null when the document has none. */
   title: string | null;
-  /** Which importer read the document: 'text', 'json' (a report JSON file) … */
-  source: 'text' | 'json';
+  /** Which importer read the document: a text report, a report JSON file, a Word .docx, an HTML page or a PDF. */
+  source: ParseSource;
   /** Lines 1-based. */
   headings: HeadingNote[];
   /** How the format was decided: by the labels of the tables, or from the year when no table label was found. */

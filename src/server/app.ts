@@ -29,6 +29,8 @@ import { register as registerCatalogueAdmin } from './routes/catalogue-admin.js'
 import { register as registerPortalCatalogue } from './routes/portal-catalogue.js';
 import { register as registerPortalReports } from './routes/portal-reports.js';
 import { register as registerReportsAdmin } from './routes/reports-admin.js';
+import { register as registerReportUploads } from './routes/report-uploads.js';
+import { register as registerSupervision, reminderScheduler } from './routes/supervision.js';
 import { registerApiDocs } from './api.js';
 
 export interface AppDeps {
@@ -156,7 +158,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerCatalogueAdmin(app);
   registerPortalCatalogue(app);
   registerReportsAdmin(app);
+  registerReportUploads(app);
   registerPortalReports(app);
+  registerSupervision(app);
+
+  // The daily e-mail reminders (GONGKAI_SMTP_URL, GONGKAI_REMINDER_TIME): started once the app is
+  // ready, stopped (waiting for a run in progress) before it closes.
+  const reminders = reminderScheduler(app);
+  if (reminders) {
+    app.addHook('onReady', async () => reminders.start());
+    app.addHook('onClose', async () => reminders.stop());
+  }
 
   app.setNotFoundHandler(async (req, reply) => {
     reply.code(404);

@@ -52,6 +52,9 @@ export async function startServer(config: Config, log: (s: string) => void, opts
     pageCache: config.pageCache,
     ...(config.staticDir ? { staticDir: config.staticDir } : {}),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    ...(config.mail ? { mail: config.mail } : {}),
+    reminderTime: config.reminderTime,
+    columnStaleDays: config.columnStaleDays,
   });
   try {
     await app.listen({ port: config.port, host: config.host });

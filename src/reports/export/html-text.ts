@@ -15,11 +15,17 @@
  * No DOM, one pass, linear in the input (each `<` is looked at once). Unclosed and misnested tags
  * are tolerated the way HTML's own rules end them (a new <td> or <tr> ends the open cell or row).
  *
- * Used by the round-trip tests of the exports (HTML, and .docx via mammoth's HTML), and meant for
- * the HTML importer of reports published on portals.
+ * Layout tables — old portal pages put the whole page (navigation, the article, the footer) in a
+ * <table>, and the report's own tables sit inside one of its cells — are not data: a table one of
+ * whose cells holds a table of two rows or more (or a layout table) is written as the flow of its
+ * cells' content, the inner tables keeping their one-cell-per-line layout. A smaller table inside
+ * a cell is flattened into that cell's text. <nav> elements (and role="navigation") are left out.
+ *
+ * Used by the importers (src/reports/import: HTML pages, and .docx through the HTML the .docx
+ * reader makes) and by the round-trip tests of the exports.
  */
 
-const SKIP = new Set(['head', 'script', 'style', 'template', 'noscript', 'title', 'iframe', 'object', 'svg', 'math']);
+const SKIP = new Set(['head', 'script', 'style', 'template', 'noscript', 'title', 'iframe', 'object', 'svg', 'math', 'nav']);
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
 const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
 const BLOCK = new Set([
@@ -145,15 +151,24 @@ function readTag(s: string, i: number): Tag | null {
   while (j < s.length && isNameChar(s.charCodeAt(j))) j++;
   if (j === start || !isLetter(s.charCodeAt(start))) return null;
   const name = s.slice(start, j).toLowerCase();
-  // Attributes: up to the first '>' outside quotes.
-  let q: string | null = null;
+  // Attributes: up to the first '>' outside quotes (no quote before the next '>': that '>').
   const attrStart = j;
-  for (; j < s.length; j++) {
-    const c = s[j]!;
-    if (q) {
-      if (c === q) q = null;
-    } else if (c === '"' || c === "'") q = c;
-    else if (c === '>') break;
+  const gt = s.indexOf('>', j);
+  let quoted = gt === -1;
+  for (let k = j; k < gt && !quoted; k++) {
+    const c = s.charCodeAt(k);
+    quoted = c === 0x22 || c === 0x27;
+  }
+  if (!quoted) j = gt;
+  else {
+    let q = 0;
+    for (; j < s.length; j++) {
+      const c = s.charCodeAt(j);
+      if (q) {
+        if (c === q) q = 0;
+      } else if (c === 0x22 || c === 0x27) q = c;
+      else if (c === 0x3e) break;
+    }
   }
   const attrs = s.slice(attrStart, j);
   return { name, end, selfClosing: attrs.trimEnd().endsWith('/'), attrs, next: Math.min(j + 1, s.length) };
@@ -170,11 +185,11 @@ export function parseAttributes(attrs: string): Map<string, string> {
   return out;
 }
 
-/** Whether a start tag hides its element: the `hidden` attribute, or an inline display:none. */
+/** Whether a start tag hides its element (the `hidden` attribute, an inline display:none) or marks it as navigation. */
 function isHidden(attrs: string): boolean {
-  if (!/hidden|display/i.test(attrs)) return false;
+  if (attrs.length < 6 || !/hidden|display|navigation/i.test(attrs)) return false;
   const a = parseAttributes(attrs);
-  return a.has('hidden') || /(?:^|;)\s*display\s*:\s*none\b/i.test(a.get('style') ?? '');
+  return a.has('hidden') || /(?:^|;)\s*display\s*:\s*none\b/i.test(a.get('style') ?? '') || a.get('role')?.toLowerCase() === 'navigation';
 }
 
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]/;
@@ -195,16 +210,34 @@ function joinCellLines(lines: readonly string[]): string {
 interface Sink {
   lines: string[];
   cur: string;
+  /** A cell holding a table of two rows or more, or a layout table: its table is a layout table. */
+  layout?: boolean;
 }
 
 interface TableFrame {
   inRow: boolean;
   cell: Sink | null;
-  /** The sink the table writes its rows to. */
+  /** The sink the table writes to when it ends. */
   parent: Sink;
+  /** The rows read so far, each a list of cells (written out when the table ends). */
+  rows: Sink[][];
 }
 
-const trimAscii = (s: string) => s.replace(/^[ \t\n\r\f]+|[ \t\n\r\f]+$/g, '');
+const isAsciiSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c;
+
+function trimAscii(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isAsciiSpace(s.charCodeAt(a))) a++;
+  while (b > a && isAsciiSpace(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+/** Whether a string is only ASCII white space. */
+function blank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isAsciiSpace(s.charCodeAt(i))) return false;
+  return true;
+}
 
 /**
  * Where the element `name` whose content starts at `from` ends: raw-text elements (script, style,
@@ -241,6 +274,11 @@ export function htmlToText(html: string): string {
     sink.cur = '';
   };
   const addText = (raw: string) => {
+    if (preserve === 0 && blank(raw)) {
+      // White space between tags: one space, unless the line is empty or already ends in one.
+      if (sink.cur !== '' && !sink.cur.endsWith(' ')) sink.cur += ' ';
+      return;
+    }
     let t = decodeEntities(raw);
     if (preserve === 0) {
       t = t.replace(/[ \t\n\r\f]+/g, ' ');
@@ -265,25 +303,45 @@ export function htmlToText(html: string): string {
     sink = cell;
     breakLine();
     sink = f.parent;
-    sink.lines.push(`\t${joinCellLines(cell.lines).replace(/\t/g, ' ')}`);
+    if (!f.inRow) f.rows.push([]);
+    f.rows[f.rows.length - 1]!.push(cell);
+    f.inRow = true;
     f.cell = null;
   };
   const closeRow = (f: TableFrame) => {
     closeCell(f);
-    if (f.inRow) {
-      f.parent.lines.push('');
-      f.inRow = false;
-    }
+    f.inRow = false;
+  };
+  const openRow = (f: TableFrame) => {
+    closeRow(f);
+    sink = f.parent;
+    breakLine();
+    f.rows.push([]);
+    f.inRow = true;
   };
   const openCell = (f: TableFrame) => {
     closeCell(f);
-    if (!f.inRow) {
-      sink = f.parent;
-      breakLine();
-      f.inRow = true;
-    }
+    if (!f.inRow) openRow(f);
     f.cell = { lines: [], cur: '' };
     sink = f.cell;
+  };
+  /** Writes a table out: a data table one cell per line, a layout table as the flow of its cells. */
+  const closeTable = (f: TableFrame) => {
+    closeRow(f);
+    sink = f.parent;
+    breakLine();
+    const out = f.parent.lines;
+    const layout = f.rows.some((r) => r.some((c) => c.layout));
+    if (layout) {
+      for (const r of f.rows) for (const c of r) for (const l of c.lines) out.push(l);
+    } else {
+      for (const r of f.rows) {
+        for (const c of r) out.push(`\t${joinCellLines(c.lines).replace(/\t/g, ' ')}`);
+        out.push('');
+      }
+    }
+    // The cell around a nested table is layout when that table is (or is a real table of rows).
+    if (layout || f.rows.filter((r) => r.length > 0).length >= 2) f.parent.layout = true;
   };
 
   let i = 0;
@@ -337,21 +395,16 @@ export function htmlToText(html: string): string {
       case 'table':
         if (!tag.end) {
           breakLine();
-          tables.push({ inRow: false, cell: null, parent: sink });
+          tables.push({ inRow: false, cell: null, parent: sink, rows: [] });
         } else if (frame) {
-          closeRow(frame);
           tables.pop();
-          sink = frame.parent;
+          closeTable(frame);
         }
         continue;
       case 'tr':
         if (frame) {
-          closeRow(frame);
-          if (!tag.end) {
-            sink = frame.parent;
-            breakLine();
-            frame.inRow = true;
-          }
+          if (!tag.end) openRow(frame);
+          else closeRow(frame);
         }
         continue;
       case 'td':
@@ -395,11 +448,7 @@ export function htmlToText(html: string): string {
     }
   }
   if (text < n) addText(html.slice(text));
-  while (tables.length) {
-    const f = tables.pop()!;
-    closeRow(f);
-    sink = f.parent;
-  }
+  while (tables.length) closeTable(tables.pop()!);
   sink = root;
   breakLine();
   // Drop leading empty lines and collapse runs of empty lines outside tables to at most one.

@@ -247,7 +247,8 @@ async function collect(tx: Snap, dialect: Db['dialect'], scope: q.AgencyTreeRow[
   const reviewRows = await q.countReviews(tx, ids, b);
   const catalogueRows = await q.countCatalogue(tx, ids, b);
   const feeRows = await q.feePayments(tx, ids, b);
-  const entries = await q.listEntries(tx, ids, b.year);
+  let entries = await q.listEntries(tx, ids, b.year);
+  const uploads = await q.acceptedUploads(tx, ids, b.year);
 
   const applications: Counts = new Map();
   const active = new Set<number>();
@@ -309,8 +310,67 @@ async function collect(tx: Snap, dialect: Db['dialect'], scope: q.AgencyTreeRow[
       warnings.push('一条缴费记录的金额无法读取');
     }
   }
+  entries = useUploads(uploads, { applications, reviews, catalogue, entries, warnings });
   for (const e of entries) active.add(e.agency_id);
+  for (const u of uploads) active.add(u.agency_id);
   return { applications, reviews, catalogue, entries, fees: { payments, amountYuan: Math.round(amountYuan * 100) / 100 }, active, warnings };
+}
+
+/**
+ * An agency whose report the supervisor accepted as an uploaded file (reports/uploads) counts by
+ * that report, not by what the system holds for it: its records and entered figures are dropped,
+ * the report's section 三 and 四 figures take their place, and its section 二 figures become
+ * entered figures whose source is the file (a blank cell stays missing). Returns the entries.
+ */
+function useUploads(
+  uploads: q.AcceptedUploadRow[],
+  data: Pick<Collected, 'applications' | 'reviews' | 'catalogue' | 'entries' | 'warnings'>,
+): q.EntryRow[] {
+  if (!uploads.length) return data.entries;
+  const uploaded = new Set(uploads.map((u) => u.agency_id));
+  for (const m of [data.applications, data.reviews, data.catalogue]) {
+    for (const k of [...m.keys()]) if (uploaded.has(Number(k.slice(0, k.indexOf('|'))))) m.delete(k);
+  }
+  const entries = data.entries.filter((e) => !uploaded.has(e.agency_id));
+  let blanks = 0;
+  for (const u of uploads) {
+    const rep = JSON.parse(u.content) as Report;
+    for (const [row, cells] of Object.entries(rep.applications)) {
+      if (row === '3.7') continue;
+      for (const [col, v] of Object.entries(cells)) {
+        if (col === 'total') continue;
+        if (v === null) blanks++;
+        else if (v) add(data.applications, key(u.agency_id, row, col), v);
+      }
+    }
+    for (const [group, cells] of Object.entries(rep.reviews)) {
+      for (const [col, v] of Object.entries(cells)) {
+        if (col === 'total') continue;
+        if (v === null) blanks++;
+        else if (v) add(data.reviews, key(u.agency_id, group, col), v);
+      }
+    }
+    const note = `报送的报告文件《${u.file_name}》，${u.decided_at.slice(0, 10)}由${u.decided_by_name}接受`;
+    for (const [row, cells] of Object.entries(rep.proactive)) {
+      for (const [col, v] of Object.entries(cells)) {
+        if (v === null) continue;
+        const amount = typeof v === 'object';
+        entries.push({
+          agency_id: u.agency_id,
+          cell: `${row}.${col}`,
+          value: String(amount ? v.value : v),
+          unit: amount ? v.unit : null,
+          note,
+          entered_by: u.decided_by,
+          entered_by_name: u.decided_by_name,
+          entered_at: u.decided_at,
+        });
+      }
+    }
+  }
+  data.warnings.push(`${uploads.length}个机关按其报送并已接受的报告文件计入（第二、三、四部分的数字来自该文件，不再计算这些机关在系统中的记录）`);
+  if (blanks) data.warnings.push(`报送的报告文件中，第三、四部分共有${blanks}个空白单元格，按0计入`);
+  return entries;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
  *   countCatalogue      第二十条第（一）项: the art20.1 catalogue items, conditional sums
  *   feePayments         information-processing fees paid in the year (partial index on fee_paid)
  *   listEntries         the entered figures of the year
+ *   acceptedUploads     the reports uploaded as files and accepted by the supervisor (reports/uploads)
  *
  * Join order: `CROSS JOIN` fixes it on SQLite (whose planner has no statistics here) so that the
  * narrow side drives — the year's review cases, the fee payments, the reopenings, the art20.1
@@ -265,6 +266,31 @@ export async function listEntries(db: Q, agencyIds: readonly number[], year: num
     .orderBy('e.agency_id')
     .orderBy('e.cell')
     .execute();
+}
+
+export interface AcceptedUploadRow {
+  id: number;
+  agency_id: number;
+  content: string;
+  file_name: string;
+  decided_by: number;
+  decided_by_name: string;
+  decided_at: string;
+}
+
+/** The uploaded reports of the year accepted into the supervisor's roll-up (at most one per agency). */
+export async function acceptedUploads(db: Q, agencyIds: readonly number[], year: number): Promise<AcceptedUploadRow[]> {
+  if (agencyIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('report_uploads as r')
+    .innerJoin('users as u', 'u.id', 'r.decided_by')
+    .select(['r.id', 'r.agency_id', 'r.content', 'r.file_name', 'r.decided_by', 'u.display_name as decided_by_name', 'r.decided_at'])
+    .where('r.year', '=', year)
+    .where('r.state', '=', 'accepted')
+    .where('r.agency_id', 'in', [...agencyIds])
+    .orderBy('r.agency_id')
+    .execute();
+  return rows.map((r) => ({ ...r, decided_by: r.decided_by!, decided_at: r.decided_at! }));
 }
 
 export interface AgencyTreeRow {

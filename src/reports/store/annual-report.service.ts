@@ -487,7 +487,8 @@ export interface StaffReportView {
 
 type OpenState = 'draft' | 'in_review' | 'returned';
 
-function statusOf(p: { published: boolean; open: AnnualReportVersionState | null; deadline: string; today: string }): ReportStatus {
+/** Where a report stands on `today` (the list, the report page and the supervision dashboard). */
+export function reportStatus(p: { published: boolean; open: AnnualReportVersionState | null; deadline: string; today: string }): ReportStatus {
   if (p.published) return 'published';
   if (p.today > p.deadline) return 'late';
   return p.open && OPEN_STATES.includes(p.open) ? (p.open as OpenState) : 'not_started';
@@ -537,7 +538,7 @@ export async function getReportForStaff(db: Db, deps: AnnualReportDeps, actor: A
       format: report.format,
       version: Number(report.version),
       deadline,
-      status: statusOf({ published: report.published_version_id !== null, open: open?.state ?? null, deadline, today }),
+      status: reportStatus({ published: report.published_version_id !== null, open: open?.state ?? null, deadline, today }),
     },
     current: {
       id: cur.id,
@@ -654,7 +655,7 @@ export async function listReports(db: Db, deps: AnnualReportDeps, actor: Actor, 
       agencyKind: a.kind,
       year,
       reportId: r?.id ?? null,
-      status: statusOf({ published: !!r?.published_on, open: o?.state ?? null, deadline, today }),
+      status: reportStatus({ published: !!r?.published_on, open: o?.state ?? null, deadline, today }),
       deadline,
       publishedOn: r?.published_on ?? null,
       publishedLate: r?.published_late === 1,

@@ -8,6 +8,14 @@
  *   XX市人民政府办公室关于2021年政府信息公开工作年度报告  关于 dropped
  *   二〇二〇年度…                                    year in Chinese numerals
  *   ××××年度… / ____年度…                           year left blank (a template): year null
+ *
+ * Titles wrapped across lines, as PDF and Word lay out a long title: the break may fall anywhere,
+ * even inside a word (…政府信息公开工 / 作年度报告, XX县人民 / 政府2020年度…, …政府20 / 20年度…).
+ * The text importer joins the line naming the 报告 with the line before it when that line names no
+ * agency; parseTitle therefore never takes the broken-off head of a title for an agency: a piece
+ * of 政府信息公开工作年度报告 (作, 公开工作, 政府) or a cut year (20年度) is no agency. Importers that
+ * know which lines are the title (the PDF importer, from the type size) join them with
+ * joinTitleLines first.
  */
 
 export interface TitleParts {
@@ -36,6 +44,11 @@ export function yearFromDigits(s: string): number | null {
   return y >= 1990 && y <= 2100 ? y : null;
 }
 
+/** The document words a wrapped title may break anywhere in. */
+const DOCUMENT_PHRASE = '政府信息公开工作年度报告';
+/** A year cut by a line break (20 / 20年度): the digits before 年 are fewer than four. */
+const CUT_YEAR_RE = /^[0-9０-９]{1,3}\s*年度?/;
+
 function cleanAgency(s: string): string | null {
   const a = s
     .trim()
@@ -43,7 +56,23 @@ function cleanAgency(s: string): string | null {
     .replace(/\s*关于$/, '')
     .replace(/[\s:：,，、]+$/, '')
     .trim();
-  return a === '' ? null : a;
+  if (a === '' || DOCUMENT_PHRASE.includes(a) || CUT_YEAR_RE.test(a)) return null;
+  return a;
+}
+
+/**
+ * The lines of a title laid out over several lines joined into one: no separator between
+ * Chinese characters (a break inside a word disappears), one space between Latin words.
+ */
+export function joinTitleLines(lines: readonly string[]): string {
+  let out = '';
+  for (const l of lines) {
+    const t = l.trim();
+    if (t === '') continue;
+    if (out !== '' && /[A-Za-z0-9]$/.test(out) && /^[A-Za-z]/.test(t)) out += ' ';
+    out += t;
+  }
+  return out;
 }
 
 /** Agency and year from a title (the title as written, lines joined). */

@@ -11,6 +11,7 @@ import { catalogueDeps } from '../views/catalogue/desk.js';
 import { Layout } from '../views/layout.js';
 import { listReports, REPORT_STATUS_LABELS } from '../../reports/store/annual-report.service.js';
 import { reportDeps } from './reports-admin.js';
+import { supervisionHomeCard } from './supervision.js';
 
 export function registerAdminRoutes(app: FastifyInstance): void {
   app.get('/admin', async (req, reply) => {
@@ -35,6 +36,7 @@ export function registerAdminRoutes(app: FastifyInstance): void {
     const handled = new Set(agenciesWhere(actor, 'handle'));
     const awaiting = reportRows.filter((r) => r.awaitingMe);
     const mine = reportRows.filter((r) => handled.has(r.agencyId));
+    const supervision = await supervisionHomeCard(app, actor);
     return sendPage(
       reply,
       <Layout title="工作台" area="admin" user={actor} csrfToken={req.csrfToken}>
@@ -123,6 +125,7 @@ export function registerAdminRoutes(app: FastifyInstance): void {
             </ul>
           </>
         ) : null}
+        {supervision}
         {administered.length ? (
           <>
             <h2>机关设置</h2>

@@ -1,9 +1,13 @@
 /** The page frame shared by the public portal and the back office (server-rendered, no script needed). */
 import type { ComponentChildren } from 'preact';
 import { render } from 'preact-render-to-string';
+import type { Actor } from '../../accounts/policy.js';
+import { maySupervise } from '../../supervision/scope.js';
 
 export interface PageUser {
   displayName: string;
+  /** The actor's grants (an Actor is passed as the page's user): decides the 督查看板 link. */
+  access?: Actor['access'];
 }
 
 export interface LayoutProps {
@@ -49,6 +53,7 @@ export function Layout({ title, area, user, csrfToken, children }: LayoutProps) 
                   <a href="/admin/applications">依申请公开</a>
                   <a href="/admin/reports">年度报告</a>
                   <a href="/admin/xxgk">公开专栏</a>
+                  {user.access && maySupervise(user as Actor) ? <a href="/admin/supervision">督查看板</a> : null}
                   <span class="who">{user.displayName}</span>
                   <form method="post" action="/logout" class="inline">
                     <input type="hidden" name="_csrf" value={csrfToken ?? ''} />

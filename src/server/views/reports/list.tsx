@@ -35,6 +35,9 @@ export function ReportsListPage(p: ReportsListProps) {
         <a href="/admin">工作台</a> › 年度报告
       </p>
       <h1>政府信息公开工作年度报告</h1>
+      <p>
+        <a href={`/admin/report-uploads?year=${p.year}`}>报送的报告文件</a>：下级机关以 Word、PDF、网页等文件报送的年度报告，在此检查、接受或退回。
+      </p>
       <p class="muted">
         表格（第二、三、四部分）由系统根据案件记录、政府信息公开目录和录入的数字生成；工作人员撰写第一、五、六部分，经审核后在公开平台公布。各机关应于次年1月31日前公布上一年度的报告，县级以上人民政府的报告于3月31日前公布（条例第四十九条）。
       </p>

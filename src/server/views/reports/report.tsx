@@ -238,7 +238,7 @@ function Status({ p, published }: { p: ReportPageProps; published: boolean }) {
   );
 }
 
-function FindingItem({ f }: { f: Finding }) {
+export function FindingItem({ f }: { f: Finding }) {
   return (
     <li class={f.severity}>
       <span class="rule">{f.rule}</span>
