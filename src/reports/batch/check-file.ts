@@ -3,13 +3,13 @@
  * could not be read. Never throws for a bad file: a broken file is a result like any other, so
  * that it never stops a batch. Runs in the batch's worker threads and, with one job, inline.
  */
-import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { checkReport } from '../checks/index.js';
 import { ReportInputError } from '../errors.js';
 import type { Finding } from '../finding.js';
 import type { FormatId } from '../format.js';
-import { importReportBytes, importReportFile, type ImportFormat } from '../import/index.js';
+import { readReportInput } from '../import/file.js';
+import { DEFAULT_IMPORT_MAX_BYTES, importReportBytes, type ImportFormat } from '../import/index.js';
 import type { ParseInfo } from '../parse-info.js';
 import type { Report } from '../report.js';
 
@@ -48,9 +48,10 @@ export interface CheckFileOptions {
 export async function checkFile(source: string | { bytes: Uint8Array }, shownAs: string, opts: CheckFileOptions = {}): Promise<CheckedFile> {
   const t0 = performance.now();
   try {
-    const io = opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {};
-    const r = typeof source === 'string' ? await importReportFile(source, io) : await importReportBytes(source.bytes, { ...io, name: shownAs });
-    const bytes = typeof source === 'string' ? (await stat(source)).size : source.bytes.length;
+    const maxBytes = opts.maxBytes ?? DEFAULT_IMPORT_MAX_BYTES;
+    const data = typeof source === 'string' ? await readReportInput(source, maxBytes) : source.bytes;
+    const r = await importReportBytes(data, { maxBytes, name: typeof source === 'string' ? source : shownAs });
+    const bytes = data.length;
     const findings = checkReport(r.report, { info: r.info });
     return {
       path: shownAs,
