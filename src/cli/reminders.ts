@@ -9,21 +9,11 @@
  */
 import type { Command } from 'commander';
 import { WorkCalendar } from '../calendar/calendar.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
 import { smtpMailer } from '../mail/mailer.js';
 import { planReminders, runReminders } from '../supervision/reminders.js';
 import { EXIT_FINDINGS, usageError } from './errors.js';
 import type { CliContext } from './program.js';
-import { withDb } from './server.js';
-
-function config(ctx: CliContext): Config {
-  try {
-    return loadConfig(ctx.env);
-  } catch (e) {
-    if (e instanceof ConfigError) throw usageError(e.message);
-    throw e;
-  }
-}
+import { config, withDb } from './server.js';
 
 const KIND_LABELS = { staff: '工作提醒', digest: '督查汇总' } as const;
 

@@ -23,7 +23,8 @@ import { openConfiguredDatabase, startServer } from '../server/main.js';
 import { CliError, EXIT_FINDINGS, usageError } from './errors.js';
 import { parseIntArg, type CliContext } from './program.js';
 
-function config(ctx: CliContext): Config {
+/** The configuration from the environment (a bad value: exit 2 with its reason). */
+export function config(ctx: CliContext): Config {
   try {
     return loadConfig(ctx.env);
   } catch (e) {

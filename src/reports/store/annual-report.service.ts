@@ -117,7 +117,7 @@ function parseContent(json: string): Report {
 }
 
 /** Last year's published report of the agency (T5, T6, P2), if the system holds it. */
-async function previousPublished(db: Q, agencyId: number, year: number): Promise<Report | undefined> {
+export async function previousPublished(db: Q, agencyId: number, year: number): Promise<Report | undefined> {
   const row = await db
     .selectFrom('annual_reports as r')
     .innerJoin('annual_report_versions as v', 'v.id', 'r.published_version_id')

@@ -29,6 +29,7 @@ import { id, int, optionalText, parseInput, ValidationError } from '../../valida
 import { checkFiles } from '../batch/pool.js';
 import { agencyKey } from '../batch/summary.js';
 import { checkReport } from '../checks/index.js';
+import { previousPublished } from '../store/annual-report.service.js';
 import type { Finding } from '../finding.js';
 import { formatForYear } from '../format.js';
 import type { ImportFormat } from '../import/index.js';
@@ -373,18 +374,10 @@ export async function openUploadFile(db: Db, deps: UploadDeps, actor: Actor, upl
 
 /** Last year's report of the agency, for T5, T6 and P2: published in the system, or an accepted upload. */
 async function previousReport(db: Q, agencyId: number, year: number): Promise<Report | undefined> {
-  const published = await db
-    .selectFrom('annual_reports as r')
-    .innerJoin('annual_report_versions as v', 'v.id', 'r.published_version_id')
-    .select('v.content')
-    .where('r.agency_id', '=', agencyId)
-    .where('r.year', '=', year - 1)
-    .executeTakeFirst();
-  const uploaded = published
-    ? undefined
-    : await db.selectFrom('report_uploads').select('content').where('agency_id', '=', agencyId).where('year', '=', year - 1).where('state', '=', 'accepted').executeTakeFirst();
-  const content = published?.content ?? uploaded?.content;
-  return content ? validateReportJson(JSON.parse(content)) : undefined;
+  const published = await previousPublished(db, agencyId, year);
+  if (published) return published;
+  const uploaded = await db.selectFrom('report_uploads').select('content').where('agency_id', '=', agencyId).where('year', '=', year - 1).where('state', '=', 'accepted').executeTakeFirst();
+  return uploaded ? validateReportJson(JSON.parse(uploaded.content)) : undefined;
 }
 
 /** The same agency, written two ways (市中区永安镇人民政府 / 永安镇政府). */

@@ -23,17 +23,12 @@ import * as uploads from '../../reports/uploads/upload.service.js';
 import { ValidationError } from '../../validation.js';
 import { clientIp, requireActor, sendPage } from '../app.js';
 import { formValues } from '../views/applications/fields.js';
+import { parseListYear, userErrorStatus } from './reports-admin.js';
 import { parseId } from '../views/catalogue/desk.js';
 import { UploadPage, UploadsPage } from '../views/reports/uploads.js';
 import { readUpload, sendFile } from '../uploads.js';
 
 const DONE = new Set(['uploaded', 'accepted', 'returned']);
-
-/** The status of a domain error meant for the user (4xx), else null. */
-function userStatus(e: unknown): number | null {
-  const status = (e as { status?: unknown }).status;
-  return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
-}
 
 export function register(app: FastifyInstance): void {
   const { db } = app.deps;
@@ -72,14 +67,10 @@ export function register(app: FastifyInstance): void {
   app.get('/admin/report-uploads', async (req, reply) => {
     const actor = requireActor(req, reply);
     if (!actor) return reply;
-    const raw = (req.query as Record<string, unknown>).year;
     const last = currentYear() - 1;
-    if (raw === undefined || raw === '') return renderList(req, reply, actor, last);
-    if (typeof raw !== 'string' || !/^\d{4}$/.test(raw) || Number(raw) < FIRST_REPORT_YEAR || Number(raw) > last) {
-      reply.code(422);
-      return renderList(req, reply, actor, last, { yearError: `年度应为${FIRST_REPORT_YEAR}年至${last}年之间的四位数字` });
-    }
-    return renderList(req, reply, actor, Number(raw));
+    const { year, error } = parseListYear((req.query as Record<string, unknown>).year, last, last);
+    if (error) reply.code(422);
+    return renderList(req, reply, actor, year, { yearError: error });
   });
 
   app.post('/admin/report-uploads', async (req, reply) => {
@@ -90,7 +81,7 @@ export function register(app: FastifyInstance): void {
     try {
       file = await readUpload(req, maxBytes);
     } catch (e) {
-      reply.code(userStatus(e) ?? 400);
+      reply.code(userErrorStatus(e) ?? 400);
       return renderList(req, reply, actor, currentYear() - 1, { errors: { file: (e as Error).message } });
     }
     const fields = file.fields;
@@ -104,7 +95,7 @@ export function register(app: FastifyInstance): void {
       return reply.redirect(`/admin/report-uploads/${view.id}?done=uploaded`, 303);
     } catch (e) {
       if (e instanceof ValidationError) return back(422, { ...e.fields });
-      const status = userStatus(e);
+      const status = userErrorStatus(e);
       if (status === 403) return back(403, { agencyId: (e as Error).message });
       throw e;
     }
@@ -127,7 +118,7 @@ export function register(app: FastifyInstance): void {
       const view = await uploads.decideUpload(db, deps(), actor, id, values);
       return reply.redirect(`/admin/report-uploads/${id}?done=${view.state === 'accepted' ? 'accepted' : 'returned'}`, 303);
     } catch (e) {
-      const status = userStatus(e);
+      const status = userErrorStatus(e);
       if (status === null || status === 404) throw e;
       reply.code(status);
       const errors = e instanceof ValidationError ? { ...e.fields } : {};

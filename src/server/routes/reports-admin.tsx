@@ -72,7 +72,7 @@ const FORMS: readonly ReportForm[] = ['prose', 'regenerate', 'entries', 'submit'
 const isForm = (s: unknown): s is ReportForm => typeof s === 'string' && (FORMS as readonly string[]).includes(s);
 
 /** The status of a domain error meant for the user (4xx), else null. */
-function userErrorStatus(e: unknown): number | null {
+export function userErrorStatus(e: unknown): number | null {
   const status = (e as { status?: unknown }).status;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
 }
@@ -85,12 +85,14 @@ export function reportDeps(app: FastifyInstance): AnnualReportDeps {
 
 const today = (deps: AnnualReportDeps) => chinaDate(deps.now?.() ?? new Date());
 
-/** A year from the list's query string: '' → last year; otherwise four digits from 2019 to this year. */
-function parseListYear(raw: unknown, current: number): { year: number; error: string | null } {
-  const fallback = current - 1;
+/**
+ * A year from a list's query string: '' → the year before `latest`; otherwise four digits from
+ * the first report year to `latest` (this year for the reports; last year for uploaded files).
+ */
+export function parseListYear(raw: unknown, latest: number, fallback = latest - 1): { year: number; error: string | null } {
   if (raw === undefined || raw === '') return { year: fallback, error: null };
-  if (typeof raw !== 'string' || !/^\d{4}$/.test(raw) || Number(raw) < FIRST_REPORT_YEAR || Number(raw) > current) {
-    return { year: fallback, error: `年度应为${FIRST_REPORT_YEAR}年至${current}年之间的四位数字` };
+  if (typeof raw !== 'string' || !/^\d{4}$/.test(raw) || Number(raw) < FIRST_REPORT_YEAR || Number(raw) > latest) {
+    return { year: fallback, error: `年度应为${FIRST_REPORT_YEAR}年至${latest}年之间的四位数字` };
   }
   return { year: Number(raw), error: null };
 }

@@ -15,7 +15,7 @@ import { reportLayout, ReportArticle } from '../../../reports/export/index.js';
 import type { UploadListRow, UploadView } from '../../../reports/uploads/upload.service.js';
 import { MAX_NOTE_CHARS, MAX_UPLOAD_BYTES } from '../../../reports/uploads/upload.service.js';
 import { chinaTime } from '../applications/case.js';
-import { ErrorSummary, TextArea, type FormErrors, type FormValues } from '../applications/fields.js';
+import { ErrorSummary, SelectField, TextArea, type FormErrors, type FormValues } from '../applications/fields.js';
 import { fileSize } from '../catalogue/item.js';
 import { Layout, type PageUser } from '../layout.js';
 import { FindingItem } from './report.js';
@@ -49,37 +49,8 @@ export function UploadForm(p: UploadFormProps) {
         </>
       ) : (
         <>
-          <div class={e.agencyId ? 'field has-error' : 'field'}>
-            <label for="u-agency">报送机关</label>
-            {e.agencyId ? (
-              <p class="field-error" id="u-agency-error">
-                {e.agencyId}
-              </p>
-            ) : null}
-            <select id="u-agency" name="agencyId" aria-invalid={e.agencyId ? 'true' : undefined} aria-describedby={e.agencyId ? 'u-agency-error' : undefined}>
-              <option value="">请选择</option>
-              {p.agencies.map((a) => (
-                <option key={a.id} value={String(a.id)} selected={p.values.agencyId === String(a.id)}>
-                  {a.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class={e.year ? 'field has-error' : 'field'}>
-            <label for="u-year">报告年度</label>
-            {e.year ? (
-              <p class="field-error" id="u-year-error">
-                {e.year}
-              </p>
-            ) : null}
-            <select id="u-year" name="year" aria-invalid={e.year ? 'true' : undefined} aria-describedby={e.year ? 'u-year-error' : undefined}>
-              {p.years.map((y) => (
-                <option key={y} value={String(y)} selected={p.values.year === String(y)}>
-                  {y}年度
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField id="u-agency" name="agencyId" label="报送机关" value={p.values.agencyId} error={e.agencyId} options={p.agencies.map((a) => [String(a.id), a.name] as const)} />
+          <SelectField id="u-year" name="year" label="报告年度" value={p.values.year} error={e.year} placeholder={null} options={p.years.map((y) => [String(y), `${y}年度`] as const)} />
         </>
       )}
       <div class={e.file ? 'field has-error' : 'field'}>
