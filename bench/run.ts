@@ -7,6 +7,7 @@
  *   npm run bench -- web         # the web benchmarks (needs wrk; BENCH_CASES, BENCH_DURATION)
  *   npm run bench -- search      # the search index (BENCH_SEARCH_ITEMS, default 1,000,000; BENCH_SEARCH_DB)
  *   npm run bench -- portal      # the public catalogue's list pages (needs wrk; BENCH_PORTAL_ITEMS, default 1,000,000; BENCH_PORTAL_DB)
+ *   npm run bench -- cluster     # the portal through nginx, one and two app processes (needs wrk, nginx; BENCH_CLUSTER_DURATION)
  *   npm run bench -- batch       # `report check DIR` over 10,000 mixed files (BENCH_BATCH_FILES)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchAnnual } from './annual.bench.js';
 import { benchBatch } from './batch.bench.js';
+import { benchCluster } from './cluster.bench.js';
 import { benchDeadlines } from './calendar.bench.js';
 import { benchPortal } from './portal.bench.js';
 import { benchBigFile, benchParseCheck, makeCorpus } from './reports.bench.js';
@@ -47,6 +49,10 @@ const groups: [string, () => BenchResult[] | Promise<BenchResult[]>][] = [
   [
     `portal: catalogue list pages with ${Number(process.env.BENCH_PORTAL_ITEMS ?? 1_000_000).toLocaleString('en-US')} items (wrk, 32 connections)`,
     () => benchPortal(root),
+  ],
+  [
+    `cluster: the portal through nginx with one and two app processes on PostgreSQL (wrk, 64 connections, ${process.env.BENCH_CLUSTER_DURATION ?? '60s'})`,
+    () => benchCluster(root),
   ],
   [
     `annual report: generation with ${Number(process.env.BENCH_ANNUAL_APPLICATIONS ?? 1_000_000).toLocaleString('en-US')} applications, a 500-agency roll-up, exports`,

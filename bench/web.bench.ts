@@ -25,6 +25,9 @@ import { formatIsoDate, parseIsoDate } from '../src/calendar/date.js';
 import { openDatabase, type Db } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.js';
+import { openColumns, sealColumns } from '../src/crypto/columns.js';
+import { DataKeys } from '../src/crypto/field-cipher.js';
+import { generateKeyItem, installDataKeys, parseDataKeys } from '../src/crypto/keys.js';
 import type { BenchResult } from './util.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
@@ -40,8 +43,18 @@ interface Seeded {
   secret: string;
 }
 
+/** The benchmarks' data key (src/crypto): the seeding process seals with it, the servers get it as GONGKAI_DATA_KEYS. */
+export const BENCH_DATA_KEYS = generateKeyItem({ id: 'bench' });
+const benchKeys = new DataKeys(parseDataKeys(BENCH_DATA_KEYS, 'bench'));
+
+/** Makes this process seal personal data with the benchmarks' key (before seeding). */
+export function installBenchKeys(): void {
+  installDataKeys(benchKeys);
+}
+
 /** Creates TEMPLATES cases through the service (varied dates and states), then clones them up to CASES. */
 export async function seedCases(db: Db): Promise<Seeded> {
+  installBenchKeys();
   await seedDemo(db.kysely);
   const calendar = WorkCalendar.builtin();
   const deps: ServiceDeps = { calendar, now: () => new Date('2026-11-20T10:00:00+08:00') };
@@ -81,6 +94,13 @@ export async function seedCases(db: Db): Promise<Seeded> {
   }
   // Clone the templates (rows and their events) up to CASES, in batches.
   const templates = await db.kysely.selectFrom('applications').selectAll().execute();
+  // A clone's personal data is sealed again for its own row id (the ciphertext's associated data).
+  const personal = new Map(
+    templates.map((t) => {
+      const p = openColumns(benchKeys, 'applications', t);
+      return [t.id, { id_number: p.id_number, contact_person: p.contact_person, contact_phone: p.contact_phone, contact_email: p.contact_email, contact_address: p.contact_address, postcode: p.postcode }];
+    }),
+  );
   const events = await db.kysely.selectFrom('application_events').selectAll().execute();
   const byApp = new Map<number, typeof events>();
   for (const e of events) (byApp.get(e.application_id) ?? byApp.set(e.application_id, []).get(e.application_id)!).push(e);
@@ -96,6 +116,7 @@ export async function seedCases(db: Db): Promise<Seeded> {
           .values({ ...row, tracking_number: `${t.tracking_number}-${round}` })
           .returning('id')
           .executeTakeFirstOrThrow();
+        await trx.updateTable('applications').set(sealColumns(benchKeys, 'applications', ins.id, personal.get(t.id)!)).where('id', '=', ins.id).execute();
         const evs = byApp.get(t.id) ?? [];
         if (evs.length)
           await trx
@@ -141,7 +162,9 @@ export function peakRssMb(pid: number): number {
 export async function startServer(root: string, env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
   const port = 3900 + Math.floor(Math.random() * 90);
   const child = spawn(process.execPath, [join(root, 'dist/cli/bin.js'), 'serve'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', GONGKAI_DEMO: '0', GONGKAI_RATE_LIMITS: '0' },
+    // Request logs off (warnings and errors only): the benchmarks measure serving, and this
+    // process would otherwise buffer every log line it reads.
+    env: { ...process.env, GONGKAI_DATA_KEYS: BENCH_DATA_KEYS, GONGKAI_LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1', GONGKAI_DEMO: '0', GONGKAI_RATE_LIMITS: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

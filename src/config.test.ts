@@ -2,6 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 describe('configuration from the environment', () => {
   test('defaults: port 3000 on loopback, ./data, SQLite with demo data, rate limits on', () => {
@@ -43,6 +47,33 @@ describe('configuration from the environment', () => {
     [{ GONGKAI_PUBLIC_URL: 'https://u:p@xxgk.example.gov.cn' }, /GONGKAI_PUBLIC_URL/],
     [{ GONGKAI_PUBLIC_URL: 'https://xxgk.example.gov.cn/?a=1' }, /GONGKAI_PUBLIC_URL/],
   ];
+  test('security policy and audit retention: defaults, values within bounds, "off" for the password expiry', () => {
+    const c = loadConfig({});
+    assert.deepEqual(c.security, { passwordMinLength: 12, passwordClasses: 3, passwordHistory: 5, passwordMaxAgeDays: 90, lockoutThreshold: 5, lockoutMinutes: 30 });
+    assert.equal(c.auditRetentionDays, 365);
+    assert.equal(c.auditArchiveDir, resolve('./data/audit-archive'));
+    const d = loadConfig({ GONGKAI_PASSWORD_MIN_LENGTH: '8', GONGKAI_PASSWORD_CLASSES: '4', GONGKAI_PASSWORD_HISTORY: '0', GONGKAI_PASSWORD_MAX_AGE_DAYS: 'off', GONGKAI_LOCKOUT_THRESHOLD: '3', GONGKAI_LOCKOUT_MINUTES: '1440', GONGKAI_AUDIT_RETENTION_DAYS: '180' });
+    assert.deepEqual(d.security, { passwordMinLength: 8, passwordClasses: 4, passwordHistory: 0, passwordMaxAgeDays: 0, lockoutThreshold: 3, lockoutMinutes: 1440 });
+    assert.equal(d.auditRetentionDays, 180);
+  });
+
+  test('security policy and audit retention: a bad value names its variable', () => {
+    const refused: [Record<string, string>, RegExp][] = [
+      [{ GONGKAI_PASSWORD_MIN_LENGTH: '6' }, /GONGKAI_PASSWORD_MIN_LENGTH：密码最短长度应为8–64/],
+      [{ GONGKAI_PASSWORD_MIN_LENGTH: 'twelve' }, /GONGKAI_PASSWORD_MIN_LENGTH/],
+      [{ GONGKAI_PASSWORD_CLASSES: '1' }, /GONGKAI_PASSWORD_CLASSES：.*2–4/],
+      [{ GONGKAI_PASSWORD_HISTORY: '25' }, /GONGKAI_PASSWORD_HISTORY/],
+      [{ GONGKAI_PASSWORD_MAX_AGE_DAYS: '7' }, /GONGKAI_PASSWORD_MAX_AGE_DAYS：.*30–365.*或 0 表示不启用/],
+      [{ GONGKAI_PASSWORD_MAX_AGE_DAYS: '-1' }, /GONGKAI_PASSWORD_MAX_AGE_DAYS/],
+      [{ GONGKAI_LOCKOUT_THRESHOLD: '0' }, /GONGKAI_LOCKOUT_THRESHOLD：连续登录失败锁定次数应为3–10/],
+      [{ GONGKAI_LOCKOUT_MINUTES: '2' }, /GONGKAI_LOCKOUT_MINUTES/],
+      [{ GONGKAI_AUDIT_RETENTION_DAYS: '90' }, /GONGKAI_AUDIT_RETENTION_DAYS 不得少于 180 天：网络安全法第二十一条/],
+      [{ GONGKAI_AUDIT_RETENTION_DAYS: 'forever' }, /GONGKAI_AUDIT_RETENTION_DAYS 必须是 180–3650/],
+      [{ GONGKAI_AUDIT_RETENTION_DAYS: '5000' }, /GONGKAI_AUDIT_RETENTION_DAYS 必须是 180–3650/],
+    ];
+    for (const [env, message] of refused) assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(env));
+  });
+
   test('e-mail: none by default (reminders off, the dashboard still works); the reminder time and the stale threshold have defaults', () => {
     const c = loadConfig({});
     assert.equal(c.mail, undefined);
@@ -93,9 +124,84 @@ describe('configuration from the environment', () => {
     refused({ GONGKAI_COLUMN_STALE_DAYS: 'month' }, /GONGKAI_COLUMN_STALE_DAYS/);
   });
 
+  test('logs, metrics and stopping: defaults, values, and a bad value names its variable (never repeating a token)', () => {
+    const c = loadConfig({});
+    assert.deepEqual([c.logLevel, c.metricsToken, c.drainSeconds], ['info', undefined, 5]);
+    assert.equal(loadConfig({ GONGKAI_LOG_LEVEL: ' Silent ' }).logLevel, 'silent');
+    assert.equal(loadConfig({ GONGKAI_LOG_LEVEL: 'debug' }).logLevel, 'debug');
+    assert.equal(loadConfig({ GONGKAI_LOG: '0' }).logLevel, 'silent', 'the older switch');
+    assert.equal(loadConfig({ GONGKAI_LOG: '1' }).logLevel, 'info');
+    assert.equal(loadConfig({ GONGKAI_METRICS_TOKEN: ' 0123456789abcdef0123 ' }).metricsToken, '0123456789abcdef0123');
+    assert.equal(loadConfig({ GONGKAI_DRAIN_SECONDS: '0' }).drainSeconds, 0);
+    const refused = (env: Record<string, string>, message: RegExp) =>
+      assert.throws(
+        () => loadConfig(env),
+        (e: unknown) => e instanceof ConfigError && message.test(e.message) && !(env.GONGKAI_METRICS_TOKEN && e.message.includes(env.GONGKAI_METRICS_TOKEN)),
+        JSON.stringify(env),
+      );
+    refused({ GONGKAI_LOG_LEVEL: 'verbose' }, /GONGKAI_LOG_LEVEL 只能是 fatal、error、warn、info、debug、trace、silent 之一/);
+    refused({ GONGKAI_LOG: 'maybe' }, /GONGKAI_LOG 只能是 1 或 0/);
+    refused({ GONGKAI_METRICS_TOKEN: 'short-token' }, /GONGKAI_METRICS_TOKEN 应为 16–256 个可见 ASCII 字符/);
+    refused({ GONGKAI_METRICS_TOKEN: 'has a space in the middle of it' }, /GONGKAI_METRICS_TOKEN/);
+    refused({ GONGKAI_METRICS_TOKEN: '监控令牌监控令牌监控令牌监控令牌' }, /GONGKAI_METRICS_TOKEN/);
+    refused({ GONGKAI_DRAIN_SECONDS: '121' }, /GONGKAI_DRAIN_SECONDS 必须是 0–120/);
+    refused({ GONGKAI_DRAIN_SECONDS: '-1' }, /GONGKAI_DRAIN_SECONDS/);
+  });
+
   for (const [env, message] of bad) {
     test(`refused: ${JSON.stringify(env)}`, () => {
       assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message));
     });
   }
+});
+
+describe('data encryption keys (GONGKAI_DATA_KEYS, GONGKAI_DATA_KEY_FILE)', () => {
+  const key = (n = 32) => randomBytes(n).toString('base64');
+  const refused = (env: Record<string, string>, message: RegExp) =>
+    assert.throws(
+      () => loadConfig(env),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message) && !(env.GONGKAI_DATA_KEYS ?? '').split(/[,:]/).some((v) => v.length > 20 && e.message.includes(v)),
+      JSON.stringify(env).slice(0, 60),
+    );
+
+  test('none by default (the start decides: key file on SQLite, refusal on PostgreSQL); the first key listed encrypts', () => {
+    assert.equal(loadConfig({}).dataKeys, undefined);
+    const c = loadConfig({ GONGKAI_DATA_KEYS: ` new:${key()}, old:${key()} ` });
+    assert.equal(c.dataKeys?.source, 'GONGKAI_DATA_KEYS');
+    assert.deepEqual(
+      c.dataKeys?.keys.map((k) => k.id),
+      ['new', 'old'],
+    );
+  });
+
+  test('a key file, one key a line with comments; unreadable or empty files are refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gongkai-config-keys-'));
+    try {
+      const path = join(dir, 'data.keys');
+      writeFileSync(path, `# 数据加密密钥\nk2:${key()}\nk1:${key()}\n`, { mode: 0o600 });
+      const c = loadConfig({ GONGKAI_DATA_KEY_FILE: path });
+      assert.equal(c.dataKeys?.source, path);
+      assert.deepEqual(
+        c.dataKeys?.keys.map((k) => k.id),
+        ['k2', 'k1'],
+      );
+      refused({ GONGKAI_DATA_KEY_FILE: join(dir, 'missing') }, /无法读取 GONGKAI_DATA_KEY_FILE（.*missing）：ENOENT/);
+      writeFileSync(path, '# nothing yet\n');
+      refused({ GONGKAI_DATA_KEY_FILE: path }, /GONGKAI_DATA_KEY_FILE（.*） ?中没有密钥/);
+      writeFileSync(path, `k1:${key(31)}\n`);
+      refused({ GONGKAI_DATA_KEY_FILE: path }, /GONGKAI_DATA_KEY_FILE（.*） ?中密钥「k1」长度不对/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('bad values are refused in one line naming the variable, never echoing a key', () => {
+    refused({ GONGKAI_DATA_KEYS: `k1:${key(16)}` }, /GONGKAI_DATA_KEYS 中密钥「k1」长度不对：应为 32 字节.*实际为 16 字节/);
+    refused({ GONGKAI_DATA_KEYS: `k1:${key(64)}` }, /长度不对/);
+    refused({ GONGKAI_DATA_KEYS: `k1:${key().replace(/[A-Za-z]/, '%')}` }, /GONGKAI_DATA_KEYS 中密钥「k1」不是有效的 base64 编码/);
+    refused({ GONGKAI_DATA_KEYS: 'k1:密钥' }, /不是有效的 base64/);
+    refused({ GONGKAI_DATA_KEYS: `k1:${key()},k1:${key()}` }, /GONGKAI_DATA_KEYS 中密钥编号「k1」重复/);
+    refused({ GONGKAI_DATA_KEYS: key() }, /GONGKAI_DATA_KEYS 的第 1 项缺少编号/);
+    refused({ GONGKAI_DATA_KEYS: `k1:${key()}`, GONGKAI_DATA_KEY_FILE: '/etc/keys' }, /GONGKAI_DATA_KEYS 与 GONGKAI_DATA_KEY_FILE 只能设置其一/);
+  });
 });

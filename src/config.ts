@@ -4,6 +4,11 @@
  */
 import { resolve } from 'node:path';
 import { isMailAddress } from './mail/address.js';
+import { LOG_LEVELS, type LogLevel } from './server/observability/logging.js';
+import { DataKeyConfigError, parseDataKeys, type DataKeySource } from './crypto/keys.js';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_SECURITY_POLICY, parsePolicy, POLICY_BOUNDS, type SecurityPolicy } from './accounts/security-policy.js';
+import { DEFAULT_AUDIT_RETENTION_DAYS, MIN_AUDIT_RETENTION_DAYS } from './audit/retention.js';
 
 export interface Config {
   port: number;
@@ -44,6 +49,28 @@ export interface Config {
   reminderTime: string | null;
   /** GONGKAI_COLUMN_STALE_DAYS: a catalogue not updated for more days is flagged on the supervision dashboard (default 30). */
   columnStaleDays: number;
+  /** GONGKAI_LOG_LEVEL: the server's JSON log lines on stdout (default info; silent: none). */
+  logLevel: LogLevel;
+  /** GONGKAI_METRICS_TOKEN: /metrics for `Authorization: Bearer <token>` from anywhere; unset: loopback only. */
+  metricsToken: string | undefined;
+  /** GONGKAI_DRAIN_SECONDS: on SIGTERM, how long /readyz answers 503 before the server closes (when a balancer probes it; default 5). */
+  drainSeconds: number;
+  /**
+   * The data keys that encrypt applicants' and complainants' personal data (GONGKAI_DATA_KEYS, or
+   * the file GONGKAI_DATA_KEY_FILE): the first encrypts, all decrypt. Unset: on SQLite a key file
+   * is generated in the data folder at first start; PostgreSQL refuses to start (src/crypto/keys.ts).
+   */
+  dataKeys: DataKeySource | undefined;
+  /**
+   * The security policy's installation values (GONGKAI_PASSWORD_MIN_LENGTH, GONGKAI_PASSWORD_CLASSES,
+   * GONGKAI_PASSWORD_HISTORY, GONGKAI_PASSWORD_MAX_AGE_DAYS, GONGKAI_LOCKOUT_THRESHOLD,
+   * GONGKAI_LOCKOUT_MINUTES); the security officer may change them later (src/accounts/security-policy.ts).
+   */
+  security: SecurityPolicy;
+  /** GONGKAI_AUDIT_RETENTION_DAYS: audit rows older than this are archived and purged (at least 180, default 365). */
+  auditRetentionDays: number;
+  /** GONGKAI_AUDIT_ARCHIVE_DIR: where purged audit rows are archived (default <dataDir>/audit-archive). */
+  auditArchiveDir: string;
 }
 
 /** An SMTP server and the sender of the platform's e-mail. */
@@ -164,6 +191,71 @@ function staleDaysOf(raw: string | undefined): number {
   return Number(v);
 }
 
+/** The security policy's variables, each within its bounds (one message naming the first bad variable). */
+function securityOf(env: NodeJS.ProcessEnv): SecurityPolicy {
+  const r = parsePolicy(env, DEFAULT_SECURITY_POLICY, (k) => POLICY_BOUNDS[k].env);
+  if (r.errors) {
+    const [name, message] = Object.entries(r.errors)[0]!;
+    throw new ConfigError(`${name}：${message}`);
+  }
+  return r.policy;
+}
+
+/** GONGKAI_AUDIT_RETENTION_DAYS: 180–3650, default 365; lower values are refused, not raised. */
+function auditRetentionOf(raw: string | undefined): number {
+  const v = raw?.trim() || String(DEFAULT_AUDIT_RETENTION_DAYS);
+  if (!/^\d{1,4}$/.test(v) || Number(v) > 3650) throw new ConfigError(`GONGKAI_AUDIT_RETENTION_DAYS 必须是 ${MIN_AUDIT_RETENTION_DAYS}–3650 之间的整数（天数；收到「${raw}」）`);
+  if (Number(v) < MIN_AUDIT_RETENTION_DAYS) {
+    throw new ConfigError(`GONGKAI_AUDIT_RETENTION_DAYS 不得少于 ${MIN_AUDIT_RETENTION_DAYS} 天：网络安全法第二十一条要求网络日志留存不少于六个月（收到「${raw}」）`);
+  }
+  return Number(v);
+}
+
+/** GONGKAI_DATA_KEYS or GONGKAI_DATA_KEY_FILE (not both); the messages never show a key. */
+function dataKeysOf(env: NodeJS.ProcessEnv): DataKeySource | undefined {
+  const inline = env.GONGKAI_DATA_KEYS?.trim();
+  const file = env.GONGKAI_DATA_KEY_FILE?.trim();
+  if (inline && file) throw new ConfigError('GONGKAI_DATA_KEYS 与 GONGKAI_DATA_KEY_FILE 只能设置其一');
+  try {
+    if (inline) return { source: 'GONGKAI_DATA_KEYS', keys: parseDataKeys(inline, 'GONGKAI_DATA_KEYS') };
+    if (!file) return undefined;
+    const path = resolve(file);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`无法读取 GONGKAI_DATA_KEY_FILE（${path}）：${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    return { source: path, keys: parseDataKeys(text, `GONGKAI_DATA_KEY_FILE（${path}）`) };
+  } catch (e) {
+    if (e instanceof DataKeyConfigError) throw new ConfigError(e.message);
+    throw e;
+  }
+}
+
+/** GONGKAI_LOG_LEVEL (default info); the older GONGKAI_LOG=0 still means silent. */
+function logLevelOf(env: NodeJS.ProcessEnv): LogLevel {
+  const v = env.GONGKAI_LOG_LEVEL?.trim().toLowerCase();
+  if (!v) return flag(env, 'GONGKAI_LOG') === false ? 'silent' : 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(v)) throw new ConfigError(`GONGKAI_LOG_LEVEL 只能是 ${LOG_LEVELS.join('、')} 之一（收到「${env.GONGKAI_LOG_LEVEL}」）`);
+  return v as LogLevel;
+}
+
+/** GONGKAI_METRICS_TOKEN: 16–256 visible ASCII characters; the message never repeats it. */
+function metricsTokenOf(raw: string | undefined): string | undefined {
+  const v = raw?.trim();
+  if (!v) return undefined;
+  if (!/^[\x21-\x7e]{16,256}$/.test(v)) throw new ConfigError('GONGKAI_METRICS_TOKEN 应为 16–256 个可见 ASCII 字符（不含空格和中文；可用 openssl rand -hex 32 生成）');
+  return v;
+}
+
+/** GONGKAI_DRAIN_SECONDS: 0–120, default 5. */
+function drainSecondsOf(raw: string | undefined): number {
+  const v = raw?.trim() || '5';
+  if (!/^\d{1,3}$/.test(v) || Number(v) > 120) throw new ConfigError(`GONGKAI_DRAIN_SECONDS 必须是 0–120 之间的整数（秒；收到「${raw}」）`);
+  return Number(v);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const portText = env.PORT?.trim() || '3000';
   if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
@@ -197,5 +289,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mail: mailOf(env),
     reminderTime: reminderTimeOf(env.GONGKAI_REMINDER_TIME),
     columnStaleDays: staleDaysOf(env.GONGKAI_COLUMN_STALE_DAYS),
+    logLevel: logLevelOf(env),
+    metricsToken: metricsTokenOf(env.GONGKAI_METRICS_TOKEN),
+    drainSeconds: drainSecondsOf(env.GONGKAI_DRAIN_SECONDS),
+    dataKeys: dataKeysOf(env),
+    security: securityOf(env),
+    auditRetentionDays: auditRetentionOf(env.GONGKAI_AUDIT_RETENTION_DAYS),
+    auditArchiveDir: env.GONGKAI_AUDIT_ARCHIVE_DIR?.trim() ? resolve(env.GONGKAI_AUDIT_ARCHIVE_DIR.trim()) : resolve(dataDir, 'audit-archive'),
   };
 }

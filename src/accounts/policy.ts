@@ -1,9 +1,17 @@
 /**
- * Authorization: the one place that decides what a staff member may do. Roles are granted per
- * agency; an administrator's and a supervisor's grant reach the agency's whole subtree (a
- * supervisor only reads). Pure: the caller resolves the actor's grants once (loadActor).
+ * Authorization: the one place that decides what a staff member may do. Two layers:
+ *
+ * - Business roles, granted per agency; an administrator's and a supervisor's grant reach the
+ *   agency's whole subtree (a supervisor only reads). `can`.
+ * - Platform roles (三员分立, 等保 2.0 8.1.4.2 c–d): 系统管理员 (accounts, agencies, grants),
+ *   安全保密管理员 (security policy, locks, password resets, the three roles), 安全审计员 (the
+ *   audit log). An account holds at most one of them (also the table's primary key), never grants
+ *   itself anything, and the security officer and the auditor hold no business power at all: `can`
+ *   answers no for them whatever agency grants they might have. `mayPlatform`.
+ *
+ * Pure: the caller resolves the actor's grants once (loadActor).
  */
-import type { Role } from '../db/schema.js';
+import type { PlatformRole, Role } from '../db/schema.js';
 
 export const ROLE_LABELS: Record<Role, string> = {
   clerk: '信息员',
@@ -45,10 +53,47 @@ export interface Actor {
   displayName: string;
   /** agency id → the roles the actor holds there (subtree grants already expanded). */
   access: ReadonlyMap<number, ReadonlySet<Role>>;
+  /** The actor's platform role (三员), if any. */
+  platformRole?: PlatformRole | null;
+  /** The password must change before anything else (set by an administrator, or expired). */
+  mustChangePassword?: boolean;
 }
+
+export const PLATFORM_ROLE_LABELS: Record<PlatformRole, string> = {
+  sysadmin: '系统管理员',
+  secadmin: '安全保密管理员',
+  auditor: '安全审计员',
+};
+
+export type PlatformAction =
+  /** Create accounts, disable/enable them, grant and revoke agency roles, register agencies. */
+  | 'manage_accounts'
+  /** The security policy, unlocking accounts, password resets, assigning the three platform roles. */
+  | 'manage_security'
+  /** Read, search and export the audit log. */
+  | 'read_audit';
+
+const PLATFORM_ALLOWED: Record<PlatformAction, PlatformRole> = {
+  manage_accounts: 'sysadmin',
+  manage_security: 'secadmin',
+  read_audit: 'auditor',
+};
+
+/** Whether the actor's platform role allows the action (each action belongs to exactly one role). */
+export function mayPlatform(actor: Actor | null, action: PlatformAction): boolean {
+  return !!actor?.platformRole && PLATFORM_ALLOWED[action] === actor.platformRole;
+}
+
+export function assertPlatform(actor: Actor | null, action: PlatformAction): asserts actor is Actor {
+  if (!mayPlatform(actor, action)) throw new ForbiddenError(`此操作只能由${PLATFORM_ROLE_LABELS[PLATFORM_ALLOWED[action]]}执行（三员分立）`);
+}
+
+/** Platform roles that exclude any business role (they must not edit or read business data). */
+export const NO_BUSINESS_ROLES: readonly PlatformRole[] = ['secadmin', 'auditor'];
 
 export function can(actor: Actor | null, action: Action, agencyId: number): boolean {
   if (!actor) return false;
+  if (actor.platformRole && NO_BUSINESS_ROLES.includes(actor.platformRole)) return false;
   const roles = actor.access.get(agencyId);
   if (!roles) return false;
   for (const r of ALLOWED[action]) if (roles.has(r)) return true;
@@ -62,6 +107,7 @@ export function roleMay(role: Role, action: Action): boolean {
 
 /** Whether the actor holds this very role at the agency (a review level names its role). */
 export function holds(actor: Actor | null, role: Role, agencyId: number): boolean {
+  if (actor?.platformRole && NO_BUSINESS_ROLES.includes(actor.platformRole)) return false;
   return actor?.access.get(agencyId)?.has(role) ?? false;
 }
 

@@ -92,6 +92,13 @@ export async function destroySession(db: Kysely<Database>, token: string): Promi
   await db.deleteFrom('sessions').where('id', '=', sha256(token)).execute();
 }
 
+/** Ends every session of a user (password changed or reset, account disabled), except `keepId` (the session making the change). */
+export async function destroyUserSessions(db: Kysely<Database>, userId: number, keepId?: string): Promise<void> {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keepId) q = q.where('id', '<>', keepId);
+  await q.execute();
+}
+
 /** Removes expired sessions (run from a periodic job). */
 export async function purgeSessions(db: Kysely<Database>, now = Date.now()): Promise<void> {
   await db

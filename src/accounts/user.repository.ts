@@ -12,12 +12,20 @@ export function findUserByUsername(db: Q, username: string) {
 
 export async function createUser(
   db: Q,
-  u: { username: string; displayName: string; passwordHash: string; email?: string | null },
+  u: { username: string; displayName: string; passwordHash: string; email?: string | null; mustChangePassword?: boolean },
 ): Promise<number> {
   const now = new Date().toISOString();
   const r = await db
     .insertInto('users')
-    .values({ username: u.username, display_name: u.displayName, password_hash: u.passwordHash, password_changed_at: now, created_at: now, email: u.email ?? null })
+    .values({
+      username: u.username,
+      display_name: u.displayName,
+      password_hash: u.passwordHash,
+      password_changed_at: now,
+      created_at: now,
+      email: u.email ?? null,
+      must_change_password: u.mustChangePassword ? 1 : 0,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;
@@ -42,14 +50,26 @@ export async function agencyChildren(db: Q): Promise<Map<number, number[]>> {
 
 /** The actor for a user: grants expanded over the agency tree. */
 export async function loadActor(db: Q, userId: number, tree?: Promise<Map<number, number[]>>): Promise<Actor | null> {
-  const user = await db.selectFrom('users').select(['id', 'username', 'display_name', 'disabled']).where('id', '=', userId).executeTakeFirst();
+  const user = await db
+    .selectFrom('users')
+    .leftJoin('platform_roles', 'platform_roles.user_id', 'users.id')
+    .select(['users.id', 'users.username', 'users.display_name', 'users.disabled', 'users.must_change_password', 'platform_roles.role as platform_role'])
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
   if (!user || user.disabled) return null;
   const grants = await db.selectFrom('user_roles').select(['agency_id', 'role']).where('user_id', '=', userId).execute();
   const access = expandGrants(
     grants.map((g) => ({ agencyId: g.agency_id, role: g.role })),
     await (tree ?? agencyChildren(db)),
   );
-  return { userId: user.id, username: user.username, displayName: user.display_name, access };
+  return {
+    userId: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    access,
+    platformRole: user.platform_role ?? null,
+    mustChangePassword: user.must_change_password === 1,
+  };
 }
 
 /**

@@ -13,6 +13,10 @@
  *      stores the due dates, status and provisional flag on the row,
  *   6. writes the audit log (no personal data in it).
  *
+ * The applicant's ID number and contact data are stored encrypted (src/crypto/columns.ts): intake
+ * seals them for the new row, the staff view and the applicant's letters open them; nothing else
+ * here reads them.
+ *
  * Signatures: `(db, deps, actor, input)`; deps carry the working-day calendar and the clock
  * (`now`, for tests). Inputs are `unknown` on purpose: a form's strings and an API's JSON both go
  * through the operation's schema (parsed types: application.schema.ts). Dates are ISO dates in
@@ -28,6 +32,8 @@ import type { WorkCalendar } from '../calendar/calendar.js';
 import type { Db } from '../db/database.js';
 import type { ApplicationRow, ApplicationState, ApplicationUpdate, Database } from '../db/schema.js';
 import { ConflictError, NotFoundError, StateError } from '../errors.js';
+import { openColumns, sealColumns } from '../crypto/columns.js';
+import { installedDataKeys, requireDataKeys } from '../crypto/keys.js';
 import { parseInput, ValidationError } from '../validation.js';
 import {
   actionFor,
@@ -172,6 +178,9 @@ async function create(trx: Trx, deps: ServiceDeps, s: CreateSpec): Promise<Intak
   const first = { ...s.event, id: 0, at: s.at, userId: s.userId } as AppEvent;
   const clocks = derive(deps, s.state, [first], s.today);
   const f = s.fields;
+  const keys = requireDataKeys();
+  // The encrypted columns are sealed for the row's id (their associated data), known after the
+  // insert: the row is inserted without them and completed in the same transaction.
   const id = await repo.insertApplication(trx, {
     agency_id: s.agencyId,
     tracking_number: trackingNumber,
@@ -180,12 +189,12 @@ async function create(trx: Trx, deps: ServiceDeps, s: CreateSpec): Promise<Intak
     applicant_type: f.applicantType,
     applicant_name: f.applicantName,
     id_type: f.idType,
-    id_number: f.idNumber,
-    contact_person: f.contactPerson ?? null,
-    contact_phone: f.contactPhone ?? null,
-    contact_email: f.contactEmail ?? null,
-    contact_address: f.contactAddress ?? null,
-    postcode: f.postcode ?? null,
+    id_number: '',
+    contact_person: null,
+    contact_phone: null,
+    contact_email: null,
+    contact_address: null,
+    postcode: null,
     description: f.description,
     purpose: f.purpose ?? null,
     provision_form: f.provisionForm,
@@ -203,6 +212,18 @@ async function create(trx: Trx, deps: ServiceDeps, s: CreateSpec): Promise<Intak
     updated_at: s.at,
     created_by: s.userId,
   });
+  await repo.updateApplication(
+    trx,
+    id,
+    sealColumns(keys, 'applications', id, {
+      id_number: f.idNumber,
+      contact_person: f.contactPerson ?? null,
+      contact_phone: f.contactPhone ?? null,
+      contact_email: f.contactEmail ?? null,
+      contact_address: f.contactAddress ?? null,
+      postcode: f.postcode ?? null,
+    }),
+  );
   await repo.insertEvent(trx, id, s.event, s.userId, s.at);
   await audit(trx, {
     userId: s.userId,
@@ -723,9 +744,10 @@ export async function workQueue(db: Db, deps: ServiceDeps, actor: Actor, input: 
 /** The case page: everything about the application, its timeline and clocks with explanations. */
 export async function getApplicationForStaff(db: Db, deps: ServiceDeps, actor: Actor, applicationId: number): Promise<StaffApplicationView> {
   if (!Number.isSafeInteger(applicationId) || applicationId < 1) throw new NotFoundError('未找到该申请');
-  const app = await repo.findApplication(db.kysely, applicationId);
-  if (!app) throw new NotFoundError('未找到该申请');
-  assertCan(actor, 'read', app.agency_id);
+  const stored = await repo.findApplication(db.kysely, applicationId);
+  if (!stored) throw new NotFoundError('未找到该申请');
+  assertCan(actor, 'read', stored.agency_id);
+  const app = openColumns(installedDataKeys(), 'applications', stored);
   const [events, reviewCases, agency] = await Promise.all([
     repo.listEvents(db.kysely, app.id),
     repo.listReviewCases(db.kysely, app.id),
@@ -841,8 +863,9 @@ export async function findForApplicantLetters(
   trackingNumber: unknown,
   secret: unknown,
 ): Promise<{ view: StaffApplicationView; events: AppEvent[] } | null> {
-  const app = await matchTracking(db, trackingNumber, secret);
-  if (!app) return null;
+  const matched = await matchTracking(db, trackingNumber, secret);
+  if (!matched) return null;
+  const app = openColumns(installedDataKeys(), 'applications', matched);
   const [events, reviewCases] = await Promise.all([repo.listEvents(db.kysely, app.id), repo.listReviewCases(db.kysely, app.id)]);
   const { today } = clockOf(deps);
   const parsed = events.map((e) => e.event);

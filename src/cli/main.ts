@@ -12,6 +12,10 @@ import { register as registerReport } from './report.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerServer } from './server.js';
 import { register as registerReminders } from './reminders.js';
+import { register as registerJobs } from './jobs.js';
+import { register as registerKeys } from './keys.js';
+import { register as registerBackup } from './backup.js';
+import { register as registerSecurity } from './security.js';
 
 function version(): string {
   try {
@@ -37,6 +41,10 @@ export function buildProgram(ctx: CliContext): Command {
   registerDemo(program, ctx);
   registerServer(program, ctx);
   registerReminders(program, ctx);
+  registerJobs(program, ctx);
+  registerKeys(program, ctx);
+  registerBackup(program, ctx);
+  registerSecurity(program, ctx);
   return program;
 }
 

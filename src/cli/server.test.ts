@@ -10,6 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { cli } from '../../test/support/cli.js';
 import { TEST_DATABASE_URL } from '../../test/support/db.js';
+import { openDatabase, type Db } from '../db/database.js';
+import { SQLITE_FILE } from '../server/main.js';
 
 describe('gongkai db / agency / user / search / files (CLI)', () => {
   let dir: string;
@@ -42,6 +44,16 @@ describe('gongkai db / agency / user / search / files (CLI)', () => {
     }
   });
 
+  /** Reads the CLI's database directly (what the command stored). */
+  async function cliDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    const db = await openDatabase(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, poolSize: 1 } : { sqlitePath: join(dir, SQLITE_FILE) });
+    try {
+      return await fn(db);
+    } finally {
+      await db.close();
+    }
+  }
+
   test('db migrate on an empty database, then again (nothing to do)', async () => {
     const r = await cli(['db', 'migrate'], env);
     assert.equal(r.code, 0, r.err);
@@ -73,7 +85,9 @@ describe('gongkai db / agency / user / search / files (CLI)', () => {
     const r = await cli(['user', 'add', '--username', 'root-admin', '--name', '管理员', '--agency', '某区人民政府', '--role', 'admin'], env);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /已创建账号 root-admin/);
-    assert.match(r.out, /初始密码（只显示这一次）：\S{16}/);
+    assert.match(r.out, /初始密码（只显示这一次，首次登录后须修改）：\S{16}/);
+    const created = await cliDb(async (db) => db.kysely.selectFrom('users').select('must_change_password').where('username', '=', 'root-admin').executeTakeFirstOrThrow());
+    assert.equal(created.must_change_password, 1, 'a generated password must be changed at first login');
     for (const [args, message] of [
       [['--username', 'root-admin', '--name', '又一个', '--agency', '某区人民政府', '--role', 'clerk'], /已存在/],
       [['--username', 'a b', '--name', '某人', '--agency', '某区人民政府', '--role', 'clerk'], /--username 只能包含/],

@@ -60,13 +60,16 @@ export function register(program: Command, ctx: CliContext): void {
       'after',
       '\n环境变量 (environment): PORT (默认 3000), HOST (默认 127.0.0.1), GONGKAI_DATA (数据目录，默认 ./data),\n' +
         '  DATABASE_URL (postgres://…；不设置则用 SQLite), GONGKAI_DEMO (1/0：空库时载入演示数据；SQLite 默认 1),\n' +
-        '  GONGKAI_CALENDAR, GONGKAI_SECURE_COOKIES (HTTPS 时设为 1), GONGKAI_TRUST_PROXY (反向代理后设为 1)',
+        '  GONGKAI_CALENDAR, GONGKAI_SECURE_COOKIES (HTTPS 时设为 1), GONGKAI_TRUST_PROXY (反向代理后设为 1),\n' +
+        '  GONGKAI_LOG_LEVEL (JSON 日志级别，默认 info；silent 关闭), GONGKAI_METRICS_TOKEN (/metrics 的访问令牌),\n' +
+        '  GONGKAI_DRAIN_SECONDS (收到 SIGTERM 后 /readyz 先返回 503 的秒数，默认 5)',
     )
     .action(async () => {
       const cfg = config(ctx);
       let running;
       try {
-        running = await startServer(cfg, (s) => ctx.io.out(`${s}\n`), { logger: ctx.env.GONGKAI_LOG === '1' });
+        // Logs: GONGKAI_LOG_LEVEL (config.ts), JSON lines on stdout.
+        running = await startServer(cfg, (s) => ctx.io.out(`${s}\n`));
       } catch (e) {
         if (e instanceof DatabaseConfigError || e instanceof MigrationError) throw new CliError(e.message, EXIT_FINDINGS);
         throw new CliError((e as Error).message, EXIT_FINDINGS);
@@ -184,13 +187,14 @@ export function register(program: Command, ctx: CliContext): void {
         if (await findUserByUsername(db.kysely, opts.username)) throw usageError(`用户名「${opts.username}」已存在`);
         const hash = await hashPassword(password);
         const id = await db.kysely.transaction().execute(async (trx) => {
-          const userId = await createUser(trx, { username: opts.username, displayName: display, passwordHash: hash, email });
+          // A generated password is the administrator's, not the user's: it must be changed at first login.
+          const userId = await createUser(trx, { username: opts.username, displayName: display, passwordHash: hash, email, mustChangePassword: generated });
           await grantRole(trx, userId, agencyRow.id, opts.role as Role);
           await audit(trx, { userId: null, agencyId: agencyRow.id, action: 'user.create.cli', subjectType: 'user', subjectId: userId, details: { username: opts.username, role: opts.role } });
           return userId;
         });
         ctx.io.out(`已创建账号 ${opts.username}（编号 ${id}）：${agencyRow.name} ${ROLE_LABELS[opts.role as Role]}\n`);
-        if (generated) ctx.io.out(`初始密码（只显示这一次）：${password}\n`);
+        if (generated) ctx.io.out(`初始密码（只显示这一次，首次登录后须修改）：${password}\n`);
       });
     });
 }

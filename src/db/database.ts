@@ -6,7 +6,19 @@
 import SQLite from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type SqliteDatabase,
+  type SqliteDialectConfig,
+} from 'kysely';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from './schema.js';
@@ -55,6 +67,12 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
       max: opts.poolSize ?? 10,
       ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
     });
+    // An idle connection that the server drops (a restart, a failover, an administrator's
+    // pg_terminate_backend) makes the pool emit 'error'; unhandled, that event ends the process.
+    // The pool has already discarded the connection and opens a new one for the next query, so the
+    // node serves errors while the database is away and recovers when it is back
+    // (test/multinode/faults.test.ts kills the server under load).
+    pool.on('error', (e) => process.emitWarning(`PostgreSQL 空闲连接已断开：${e.message}`, { code: 'GONGKAI_PG_IDLE' }));
     try {
       const c = await pool.connect();
       c.release();
@@ -77,8 +95,34 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { kysely, dialect: 'sqlite', location: path, pgSchema: null, close: () => kysely.destroy() };
+}
+
+/**
+ * Transactions on SQLite start with BEGIN IMMEDIATE (Kysely's driver says BEGIN, i.e. DEFERRED):
+ * a deferred transaction reads first and asks for the write lock only at its first write, and
+ * when another process has written in between SQLite cannot wait for it (the snapshot is stale)
+ * and fails at once with "database is locked", whatever busy_timeout says. Several processes on
+ * one database file (two app nodes, a CLI command beside the server) then fail writes under load;
+ * measured with two nodes taking applications: 25–35 of about 550 refused with 500
+ * (test/multinode/faults.test.ts). IMMEDIATE takes the write lock first, waiting up to
+ * busy_timeout; within one process transactions already run one at a time (one connection).
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.config);
+  }
 }
 
 /** Prepared statements kept per SQL text (least recently used dropped beyond this many). */

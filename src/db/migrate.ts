@@ -20,6 +20,8 @@ import * as m2026112813 from './migrations/2026112813_report_entries.js';
 import * as m2026112814 from './migrations/2026112814_annual_reports.js';
 import * as m2026112815 from './migrations/2026112815_supervision.js';
 import * as m2026112816 from './migrations/2026112816_report_uploads.js';
+import * as m2026112817 from './migrations/2026112817_scheduled_jobs.js';
+import * as m2026112818 from './migrations/2026112818_security.js';
 
 /** Every migration by name (exported for the migrations' own tests). */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -39,6 +41,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026112814_annual_reports': m2026112814,
   '2026112815_supervision': m2026112815,
   '2026112816_report_uploads': m2026112816,
+  '2026112817_scheduled_jobs': m2026112817,
+  '2026112818_security': m2026112818,
 };
 
 export class MigrationError extends Error {

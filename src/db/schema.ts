@@ -50,6 +50,8 @@ export interface UsersTable {
   created_at: string;
   /** Where reminders are sent (migration 2026112815); null: no e-mail. */
   email: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 1: the back office is closed until the password changes (created/reset by an administrator, expired; 2026112818). */
+  must_change_password: ColumnType<number, number | undefined, number>;
 }
 
 export interface UserRolesTable {
@@ -75,6 +77,53 @@ export interface LoginAttemptsTable {
   ip: string;
   at: string;
   success: number;
+}
+
+/** 三员分立 (migration 2026112818): 系统管理员, 安全保密管理员, 安全审计员; at most one per account. */
+export type PlatformRole = 'sysadmin' | 'secadmin' | 'auditor';
+
+export interface PlatformRolesTable {
+  user_id: number;
+  role: PlatformRole;
+  /** null: the CLI or the migration; never the account itself (CHECK). */
+  granted_by: number | null;
+  granted_at: string;
+}
+
+/** Earlier password hashes of an account (no reuse of the last N). */
+export interface PasswordHistoryTable {
+  id: Id;
+  user_id: number;
+  password_hash: string;
+  changed_at: string;
+}
+
+/** Consecutive login failures per user name (whether or not the name exists) and the lock's end. */
+export interface AccountLockoutsTable {
+  username: string;
+  failures: number;
+  locked_until: string | null;
+  updated_at: string;
+}
+
+/** The security officer's policy values (JSON SecurityPolicy), append-only: the latest row applies. */
+export interface SecuritySettingsTable {
+  id: Id;
+  at: string;
+  user_id: number | null;
+  settings: string;
+}
+
+/** One row per purge of the audit log (append-only): rows older than `cutoff` may then be deleted. */
+export interface AuditRetentionTable {
+  id: Id;
+  at: string;
+  cutoff: string;
+  user_id: number | null;
+  row_count: number;
+  /** The archive file's name, and its SHA-256 (hex); null when nothing was old enough. */
+  archive: string | null;
+  archive_sha256: string | null;
 }
 
 export interface AuditLogTable {
@@ -604,6 +653,11 @@ export interface Database {
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
   audit_log: AuditLogTable;
+  platform_roles: PlatformRolesTable;
+  password_history: PasswordHistoryTable;
+  account_lockouts: AccountLockoutsTable;
+  security_settings: SecuritySettingsTable;
+  audit_retention: AuditRetentionTable;
   rate_limit_hits: RateLimitHitsTable;
   attachments: AttachmentsTable;
   applications: ApplicationsTable;
@@ -634,6 +688,7 @@ export interface Database {
   reminder_runs: ReminderRunsTable;
   reminder_messages: ReminderMessagesTable;
   report_uploads: ReportUploadsTable;
+  job_runs: JobRunsTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;
@@ -728,4 +783,31 @@ export interface ReminderMessagesTable {
   status: 'sent' | 'failed';
   error: string | null;
   at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scheduled jobs (migration 2026112817_scheduled_jobs, src/jobs)
+
+/** running: claimed, lease live; done/failed: finished; expired: its node stopped renewing the lease and another node took over. */
+export type JobRunStatus = 'running' | 'done' | 'failed' | 'expired';
+
+/** One attempt at one slot of a scheduled job; (job, slot, attempt) is unique: the claim across nodes. */
+export interface JobRunsTable {
+  id: Id;
+  job: string;
+  /** `YYYY-MM-DD` (daily jobs, China date) or the slot's start `YYYY-MM-DDTHH:MMZ` (every N minutes). */
+  slot: string;
+  attempt: number;
+  /** The node that claimed it: host:pid. */
+  node: string;
+  started_at: string;
+  heartbeat_at: string;
+  lease_until: string;
+  finished_at: string | null;
+  status: JobRunStatus;
+  /** A short summary of what the run did (JSON or text). */
+  result: string | null;
+  error: string | null;
+  /** The id of the expired attempt this one took over. */
+  retakes: number | null;
 }

@@ -19,7 +19,9 @@
  *
  * Applications get their event log (登记, 补正, 延期, 答复 …) and the clocks the service would store
  * (deriveClocks), so their case pages read like real ones. A few dozen rows, inserted in bulk
- * inside seedDemo's transaction.
+ * inside seedDemo's transaction. Their personal data is sealed as the service seals it
+ * (src/crypto/columns.ts); without the process's keys it is written in plaintext, which the
+ * server's start step then encrypts.
  */
 import type { Kysely, Transaction } from 'kysely';
 import { deriveClocks, OUTCOME_BASIS_HINTS, closingOutcome, type AppEvent } from '../applications/application.js';
@@ -28,6 +30,8 @@ import { WorkCalendar } from '../calendar/calendar.js';
 import type { ApplicantType, ApplicationState, Database, ReviewKind, ReviewResult } from '../db/schema.js';
 import { groundsForOutcome } from '../letters/kinds.js';
 import { formatForYear } from '../reports/format.js';
+import { sealColumns } from '../crypto/columns.js';
+import { installedDataKeys } from '../crypto/keys.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -179,6 +183,15 @@ export async function seedDemoReport2020(db: Q, calendar: WorkCalendar = WorkCal
     );
     const created = stamp(c.received);
     const updated = stamp(outcome?.closedOn ?? c.received);
+    const personal = {
+      id_number: c.type === 'natural_person' ? `37040219800101${String(serial).padStart(3, '0')}X` : `91370402MA3C${String(serial).padStart(6, '0')}`,
+      contact_person: c.type === 'natural_person' ? null : '联系人',
+      contact_phone: `1386320${String(year % 100).padStart(2, '0')}${String(serial).padStart(2, '0')}`,
+      contact_email: null,
+      contact_address: '山东省枣庄市市中区永安镇',
+      postcode: '277121',
+    };
+    const keys = installedDataKeys();
     const app = await db
       .insertInto('applications')
       .values({
@@ -189,12 +202,8 @@ export async function seedDemoReport2020(db: Q, calendar: WorkCalendar = WorkCal
         applicant_type: c.type,
         applicant_name: c.name,
         id_type: c.type === 'natural_person' ? 'resident_id' : 'uscc',
-        id_number: c.type === 'natural_person' ? `37040219800101${String(serial).padStart(3, '0')}X` : `91370402MA3C${String(serial).padStart(6, '0')}`,
-        contact_person: c.type === 'natural_person' ? null : '联系人',
-        contact_phone: `1386320${String(year % 100).padStart(2, '0')}${String(serial).padStart(2, '0')}`,
-        contact_email: null,
-        contact_address: '山东省枣庄市市中区永安镇',
-        postcode: '277121',
+        // With keys, sealed below for the row's id (the ciphertext's associated data).
+        ...(keys ? { id_number: '', contact_person: null, contact_phone: null, contact_email: null, contact_address: null, postcode: null } : personal),
         description: c.description,
         purpose: null,
         provision_form: 'paper',
@@ -214,6 +223,7 @@ export async function seedDemoReport2020(db: Q, calendar: WorkCalendar = WorkCal
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    if (keys) await db.updateTable('applications').set(sealColumns(keys, 'applications', app.id, personal)).where('id', '=', app.id).execute();
 
     if (c.review) {
       const r = c.review;

@@ -1,19 +1,24 @@
 /**
  * Demo data for `npm start` on an empty database: the agency tree of the first customer
  * (市中区人民政府 with departments; 永安镇人民政府 with villages and a community) and one user
- * per role, all with the same demo password (printed at start).
+ * per role — the agency roles and the three platform roles of 三员分立 (系统管理员 sysadmin,
+ * 安全保密管理员 secadmin, 安全审计员 auditor; docs/security.md) — all with the same demo password
+ * (printed at start). Demo accounts are not asked to change it at first login.
  */
 import type { Kysely } from 'kysely';
 import { hashPassword } from '../accounts/password.js';
 import { createUser, grantRole } from '../accounts/user.repository.js';
 import { createAgency } from '../agencies/agency.repository.js';
-import type { AgencyKind, Database, Role } from '../db/schema.js';
+import type { AgencyKind, Database, PlatformRole, Role } from '../db/schema.js';
 import { seedDemoPublishedReport2020 } from './annual-report-2020.js';
 import { seedDemoReport2020 } from './report-2020.js';
 
 export const DEMO_PASSWORD = 'Gongkai-demo-2026';
 
-export const DEMO_USERS: { username: string; displayName: string; agency: string; role: Role }[] = [
+/** An agency user has an agency and a role; a platform user (三员) has a platform role and no agency role. */
+export type DemoUser = { username: string; displayName: string } & ({ agency: string; role: Role; platformRole?: never } | { platformRole: PlatformRole; agency?: never; role?: never });
+
+export const DEMO_USERS: DemoUser[] = [
   { username: 'admin', displayName: '区政府办 管理员', agency: '市中区人民政府', role: 'admin' },
   { username: 'supervisor', displayName: '区政务公开办 督查', agency: '市中区人民政府', role: 'supervisor' },
   { username: 'clerk', displayName: '永安镇 信息员', agency: '永安镇人民政府', role: 'clerk' },
@@ -21,6 +26,9 @@ export const DEMO_USERS: { username: string; displayName: string; agency: string
   { username: 'head', displayName: '永安镇党政办 负责人', agency: '永安镇人民政府', role: 'head' },
   { username: 'village', displayName: '永安村 信息员', agency: '永安村民委员会', role: 'clerk' },
   { username: 'district', displayName: '区政府办 审核人', agency: '市中区人民政府', role: 'reviewer' },
+  { username: 'sysadmin', displayName: '平台 系统管理员', platformRole: 'sysadmin' },
+  { username: 'secadmin', displayName: '平台 安全保密管理员', platformRole: 'secadmin' },
+  { username: 'auditor', displayName: '平台 安全审计员', platformRole: 'auditor' },
 ];
 
 interface DemoAgency {
@@ -87,7 +95,8 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
     const hash = await hashPassword(DEMO_PASSWORD);
     for (const u of DEMO_USERS) {
       const userId = await createUser(trx, { username: u.username, displayName: u.displayName, passwordHash: hash });
-      await grantRole(trx, userId, ids.get(u.agency)!, u.role);
+      if (u.platformRole) await trx.insertInto('platform_roles').values({ user_id: userId, role: u.platformRole, granted_by: null, granted_at: new Date().toISOString() }).execute();
+      else await grantRole(trx, userId, ids.get(u.agency)!, u.role);
     }
     await seedDemoReport2020(trx);
     await seedDemoPublishedReport2020(trx);

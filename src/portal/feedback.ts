@@ -5,7 +5,8 @@
  *   Only a public item can be rated (findPublicItem: anything else is "not found", as on its page).
  * - A complaint (投诉) about a column: the text (≤ 2,000), and optionally a name and a phone for
  *   the reply. Name and phone are personal data: staff of the agency see them, no public page or
- *   feed ever does, and the audit log holds only ids and lengths.
+ *   feed ever does, and the audit log holds only ids and lengths. They are stored encrypted
+ *   (src/crypto/columns.ts): sealed for the new row, opened for the staff.
  *
  * Nothing about the visitor is stored with either (no address, no cookie); the per-address rate
  * limits (FEEDBACK_LIMITS) count in the rate-limit table, as for the other public forms.
@@ -26,6 +27,8 @@ import { findPublicItem } from '../catalogue/visibility.js';
 import type { Db } from '../db/database.js';
 import type { Database, FeedbackKind } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../errors.js';
+import { openColumns, sealColumns } from '../crypto/columns.js';
+import { installedDataKeys, requireDataKeys } from '../crypto/keys.js';
 import type { Limit } from '../security/rate-limit.js';
 import { choice, MAX_ID, optionalChoice, optionalText, parseInput, text, int } from '../validation.js';
 
@@ -115,22 +118,30 @@ export async function submitRating(db: Db, itemId: number, input: unknown, now?:
 /** Records a complaint about a column (the caller has checked the column exists). */
 export async function submitComplaint(db: Db, agencyId: number, input: unknown, now?: () => Date): Promise<{ id: number }> {
   const v = parseInput(complaintSchema, input);
-  const row = await db.kysely
-    .insertInto('feedback')
-    .values({
-      kind: 'complaint',
-      agency_id: agencyId,
-      item_id: null,
-      item_version: null,
-      useful: null,
-      body: v.body,
-      contact_name: v.name ?? null,
-      contact_phone: v.phone ?? null,
-      created_at: nowIso(now),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { id: row.id };
+  const keys = requireDataKeys();
+  return db.kysely.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('feedback')
+      .values({
+        kind: 'complaint',
+        agency_id: agencyId,
+        item_id: null,
+        item_version: null,
+        useful: null,
+        body: v.body,
+        contact_name: null,
+        contact_phone: null,
+        created_at: nowIso(now),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // Sealed for the row's id (the ciphertext's associated data), known after the insert.
+    if (v.name !== undefined || v.phone !== undefined) {
+      const sealed = sealColumns(keys, 'feedback', row.id, { contact_name: v.name ?? null, contact_phone: v.phone ?? null });
+      await trx.updateTable('feedback').set(sealed).where('id', '=', row.id).execute();
+    }
+    return { id: row.id };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,7 +203,8 @@ function staffQuery(db: Q) {
 
 type StaffRow = Awaited<ReturnType<ReturnType<typeof staffQuery>['executeTakeFirstOrThrow']>>;
 
-function present(actor: Actor, r: StaffRow): StaffFeedback {
+function present(actor: Actor, stored: StaffRow): StaffFeedback {
+  const r = openColumns(installedDataKeys(), 'feedback', stored);
   return {
     id: r.id,
     kind: r.kind,

@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, openTestApp, type TestApp } from '../../test/support/app.js';
 import { testDialect } from '../../test/support/db.js';
-import { MAX_FAILURES_PER_USER } from '../accounts/throttle.js';
+import { DEFAULT_SECURITY_POLICY } from '../accounts/security-policy.js';
 import { IDLE_TIMEOUT_MS, sha256 } from '../accounts/session.js';
 import { createAgency } from '../agencies/agency.repository.js';
 
@@ -62,17 +62,19 @@ describe(`web application: accounts and security (${testDialect})`, () => {
     assert.match(r.body, /用户名或密码不正确/);
   });
 
-  test(`login is throttled after ${MAX_FAILURES_PER_USER} failures, even with the right password`, async () => {
+  const { lockoutThreshold } = DEFAULT_SECURITY_POLICY;
+  test(`the account is locked after ${lockoutThreshold} failures, even with the right password`, async () => {
     const c = new Client(t.app, '10.0.0.5');
-    for (let i = 0; i < MAX_FAILURES_PER_USER; i++) assert.equal((await c.login('head', `bad-password-${i}`)).status, 401);
+    for (let i = 0; i < lockoutThreshold; i++) assert.equal((await c.login('head', `bad-password-${i}`)).status, 401);
     const r = await c.login('head');
     assert.equal(r.status, 429);
     assert.match(r.body, /登录失败次数过多/);
     assert.ok(Number(r.headers['retry-after']) > 0);
-    // From another address the account is throttled too (the limit is per user name).
+    // From another address the account is locked too (the lock is per user name).
     assert.equal((await new Client(t.app, '10.0.0.6').login('head')).status, 429);
-    const actions = await t.db.kysely.selectFrom('audit_log').select('action').where('action', '=', 'login.throttled').execute();
-    assert.ok(actions.length >= 2);
+    const actions = await t.db.kysely.selectFrom('audit_log').select('action').where('action', 'in', ['login.locked', 'account.lock']).execute();
+    assert.ok(actions.filter((a) => a.action === 'login.locked').length >= 2);
+    assert.equal(actions.filter((a) => a.action === 'account.lock').length, 1);
   });
 
   test('a form without a CSRF token, or with a wrong one, is refused', async () => {

@@ -2,11 +2,12 @@
  * The web application: one Fastify instance serving the public portal, the staff back office and
  * (with the next increments) the JSON API. Cross-cutting concerns live here, in one place each:
  * security headers, the session and actor of each request, CSRF protection of every state-changing
- * request, and errors rendered as Chinese pages.
+ * request, and errors rendered as Chinese pages; request ids, request logs, metrics and the
+ * health/readiness probes (observability/); the node's scheduled jobs (jobs.ts).
  */
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ForbiddenError, type Actor } from '../accounts/policy.js';
 import { SESSION_COOKIE, loadSession, newToken, safeEqual } from '../accounts/session.js';
 import { ActorCache } from '../accounts/user.repository.js';
@@ -31,7 +32,11 @@ import { register as registerPortalReports } from './routes/portal-reports.js';
 import { register as registerReportsAdmin } from './routes/reports-admin.js';
 import { register as registerReportUploads } from './routes/report-uploads.js';
 import { register as registerSupervision, reminderScheduler } from './routes/supervision.js';
+import { register as registerSecurityAdmin } from './routes/security-admin.js';
 import { registerApiDocs } from './api.js';
+import { isProbe, registerObservability } from './observability/index.js';
+import { genReqId, loggerOptions, type LogSettings } from './observability/logging.js';
+import { registerJobs } from './jobs.js';
 
 export interface AppDeps {
   db: Db;
@@ -42,7 +47,8 @@ export interface AppDeps {
   maxUploadBytes: number;
   secureCookies?: boolean;
   trustProxy?: boolean;
-  logger?: boolean;
+  /** Structured logs (observability/logging.ts): true = level info on stdout. */
+  logger?: boolean | LogSettings;
   /** Rate limits on public forms (default on; off only for load tests). */
   rateLimits?: boolean;
   /**
@@ -86,7 +92,10 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ? { redact: ['req.headers.cookie', 'req.headers.authorization'] } : false,
+    logger: loggerOptions(deps.logger),
+    // One log line per request is written by observability/index.ts (no URLs, no headers).
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId,
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: BODY_LIMIT,
   });
@@ -96,11 +105,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('csrfToken', '');
   await app.register(cookie);
   await app.register(formbody);
+  // First: every request counted, timed and logged; /healthz, /readyz, /metrics.
+  registerObservability(app, { jobNames: () => [...(app.jobs?.jobs.keys() ?? [])] });
   await registerAttachmentRoutes(app);
 
   const actors = new ActorCache();
   app.addHook('onRequest', async (req, reply) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    if (isProbe(req)) return;
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
       const s = await loadSession(deps.db.kysely, token);
@@ -144,7 +156,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8');
     return APP_CSS;
   });
-  app.get('/healthz', async () => ({ status: 'ok' }));
   if (deps.staticDir) registerAssets(app, deps.staticDir);
 
   registerPortalRoutes(app);
@@ -161,14 +172,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerReportUploads(app);
   registerPortalReports(app);
   registerSupervision(app);
+  registerSecurityAdmin(app);
 
-  // The daily e-mail reminders (GONGKAI_SMTP_URL, GONGKAI_REMINDER_TIME): started once the app is
-  // ready, stopped (waiting for a run in progress) before it closes.
+  // Scheduled jobs (server/jobs.ts): the daily e-mail reminders (GONGKAI_SMTP_URL,
+  // GONGKAI_REMINDER_TIME) and, on real nodes, the housekeeping; started once the app is ready,
+  // stopped (waiting for a run in progress) before it closes.
   const reminders = reminderScheduler(app);
-  if (reminders) {
-    app.addHook('onReady', async () => reminders.start());
-    app.addHook('onClose', async () => reminders.stop());
-  }
+  registerJobs(app, reminders ? [reminders.job] : []);
 
   app.setNotFoundHandler(async (req, reply) => {
     reply.code(404);
@@ -187,7 +197,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     else if (typeof domainStatus === 'number' && domainStatus >= 400 && domainStatus < 500) [status, message] = [domainStatus, err.message];
     else if (err.statusCode === 413) [status, message] = [413, '提交的内容过大。'];
     else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) [status, message] = [err.statusCode, '请求格式有误。'];
-    else req.log.error(err);
+    else if (isDatabaseUnavailable(err)) {
+      // The database is away (restart, failover): 503 with Retry-After, which a balancer may retry
+      // elsewhere and a client understands as "later"; nothing was written.
+      [status, message] = [503, '系统暂时无法连接数据库，请稍后再试。'];
+      reply.header('retry-after', '5');
+      req.log.error(err);
+    } else req.log.error(err);
     reply.code(status);
     const fields = status < 500 ? (err as { fields?: Record<string, string> }).fields : undefined;
     if (wantsJson(req)) return fields ? { error: message, fields } : { error: message };
@@ -195,6 +211,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+/** PostgreSQL unreachable or going away: refused or dropped connections, server shutting down or starting up. */
+const DB_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (!e) return false;
+  if (typeof e.code === 'string' && DB_UNAVAILABLE_CODES.has(e.code)) return true;
+  return typeof e.message === 'string' && /^Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message);
 }
 
 export function cookieOptions(deps: AppDeps) {

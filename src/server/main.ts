@@ -1,6 +1,9 @@
 /**
- * Starting the web application: configuration, database (migrated at start), demo data on an
- * empty embedded database, then listen. SIGTERM/SIGINT close the server and the database cleanly.
+ * Starting the web application: configuration, database (migrated at start), the data keys of
+ * personal data (src/crypto: checked against the stored data; refused on PostgreSQL without
+ * them), demo data on an empty embedded database, plaintext personal data encrypted, then listen. SIGTERM/SIGINT close the server and the database cleanly:
+ * /readyz answers 503 at once and, if a load balancer has been probing it, the node keeps serving
+ * for GONGKAI_DRAIN_SECONDS so that the balancer takes it out before it stops listening.
  */
 import { join } from 'node:path';
 import { WorkCalendar } from '../calendar/calendar.js';
@@ -10,7 +13,10 @@ import { migrateToLatest } from '../db/migrate.js';
 import { DEMO_PASSWORD, DEMO_USERS, isEmpty, seedDemo } from '../demo/seed.js';
 import { seedDemoCatalogue } from '../demo/catalogue.js';
 import { buildApp } from './app.js';
+import type { LogSettings } from './observability/logging.js';
 import { createFileStore } from '../attachments/store.js';
+import { installDataKeys, setUpDataKeys } from '../crypto/keys.js';
+import { encryptAtStart } from '../crypto/existing.js';
 
 export const SQLITE_FILE = 'gongkai.sqlite';
 
@@ -31,15 +37,23 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, log: (s: string) => void, opts: { logger?: boolean } = {}): Promise<Running> {
+export async function startServer(config: Config, log: (s: string) => void, opts: { logger?: boolean | LogSettings } = {}): Promise<Running> {
   const calendar = WorkCalendar.load({ GONGKAI_CALENDAR: config.calendarFile });
   const db = await openConfiguredDatabase(config);
+  // The keys of personal data (src/crypto/keys.ts): checked against the data before anything is
+  // served; PostgreSQL without configured keys does not start.
+  const dataKeys = await setUpDataKeys(db, { configured: config.dataKeys, dataDir: config.dataDir, log }).catch(async (e: unknown) => {
+    await db.close();
+    throw e;
+  });
+  installDataKeys(dataKeys);
   let seeded = false;
   if (config.demo && (await isEmpty(db.kysely))) {
     await seedDemo(db.kysely);
     await seedDemoCatalogue(db, calendar);
     seeded = true;
   }
+  await encryptAtStart(db, dataKeys, log);
   const app = await buildApp({
     db,
     calendar,
@@ -47,7 +61,10 @@ export async function startServer(config: Config, log: (s: string) => void, opts
     maxUploadBytes: config.maxUploadBytes,
     secureCookies: config.secureCookies,
     trustProxy: config.trustProxy,
-    logger: opts.logger ?? false,
+    logger: opts.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel }),
+    housekeeping: true,
+    auditRetention: { retentionDays: config.auditRetentionDays, archiveDir: config.auditArchiveDir },
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     rateLimits: config.rateLimits,
     pageCache: config.pageCache,
     ...(config.staticDir ? { staticDir: config.staticDir } : {}),
@@ -55,6 +72,7 @@ export async function startServer(config: Config, log: (s: string) => void, opts
     ...(config.mail ? { mail: config.mail } : {}),
     reminderTime: config.reminderTime,
     columnStaleDays: config.columnStaleDays,
+    security: config.security,
   });
   try {
     await app.listen({ port: config.port, host: config.host });
@@ -76,6 +94,8 @@ export async function startServer(config: Config, log: (s: string) => void, opts
   return {
     url,
     close: async () => {
+      app.readiness.drain();
+      if (app.readiness.probed && config.drainSeconds > 0) await new Promise((r) => setTimeout(r, config.drainSeconds * 1000));
       await app.close();
       await db.close();
     },

@@ -11,6 +11,8 @@ import { findPublicItem } from '../catalogue/visibility.js';
 import { FEEDBACK_LIMITS } from '../portal/feedback.js';
 import { Client, openTestApp, type TestApp } from '../../test/support/app.js';
 import { testDialect } from '../../test/support/db.js';
+import { openColumns } from '../crypto/columns.js';
+import { installedDataKeys } from '../crypto/keys.js';
 import { buildPortalWorld, XSS, type PortalWorld } from '../../test/support/portal-fixtures.js';
 
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
@@ -135,10 +137,13 @@ describe(`social feedback and the column's back office (${testDialect})`, () => 
       assert.equal(r.status, 303, text(r.body).slice(0, 400));
       assert.equal(r.headers.location, `/xxgk/${w.agencies.town}/complaint?sent=1`);
       assert.match(text((await c.get(String(r.headers.location))).body), /已收到您的意见或投诉/);
-      const row = (await feedbackRows()).at(-1)!;
-      assert.equal(row.kind, 'complaint');
-      assert.equal(row.agency_id, w.agencies.town);
-      assert.equal(row.body, `预算附件打不开${XSS}`, 'control characters removed');
+      const stored = (await feedbackRows()).at(-1)!;
+      assert.equal(stored.kind, 'complaint');
+      assert.equal(stored.agency_id, w.agencies.town);
+      assert.equal(stored.body, `预算附件打不开${XSS}`, 'control characters removed');
+      // Stored encrypted (src/crypto/columns.ts); opened with the process's key they are as typed.
+      assert.ok(!JSON.stringify(stored).includes(NAME) && !JSON.stringify(stored).includes(PHONE));
+      const row = openColumns(installedDataKeys(), 'feedback', stored);
       assert.equal(row.contact_name, NAME);
       assert.equal(row.contact_phone, PHONE);
       for (const url of [
@@ -179,7 +184,7 @@ describe(`social feedback and the column's back office (${testDialect})`, () => 
       }
       // A phone typed in full-width digits is accepted as the same number.
       assert.equal((await complain(c, w.agencies.town, { body: '全角号码', phone: '１３９１２３４５６７８' })).status, 303);
-      assert.equal((await feedbackRows()).at(-1)!.contact_phone, PHONE);
+      assert.equal(openColumns(installedDataKeys(), 'feedback', (await feedbackRows()).at(-1)!).contact_phone, PHONE);
       assert.equal((await feedbackRows()).length, before + 1);
       assert.equal((await complain(c, 999999, { body: '内容' })).status, 404);
       assert.equal((await complain(c, w.agencies.town, { body: '内容', _csrf: 'nope-nope-nope-nope-nope' })).status, 403);

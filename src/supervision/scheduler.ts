@@ -1,18 +1,30 @@
 /**
- * The server's daily reminder run (GONGKAI_REMINDER_TIME, China time): a timer checks once a
- * minute; on a working day (the official calendar; weekdays beyond its data), from the configured
- * time on, the first check of the day runs reminders.ts runReminders — which claims the day in the
- * database, so that of several app processes only one sends. A process started after the time
- * still sends that day's reminders if nobody has. Errors are logged, never thrown: the server
- * keeps serving. stop() waits for a run in progress (the database must outlive it).
+ * The server's daily reminder run (GONGKAI_REMINDER_TIME, China time) as a scheduled job
+ * (src/jobs/runner.ts): due on working days (the official calendar; weekdays beyond its data) from
+ * the configured time on, one slot per China date. The job runner gives the slot to one node of
+ * several (job_runs); the job then calls reminders.ts runReminders, which claims the day again in
+ * reminder_runs — the reminders' own record, shared with `gongkai reminders send` from cron — so
+ * nobody is mailed twice whoever starts the run. A process started after the time still sends that
+ * day's reminders if nobody has.
+ *
+ * A node that dies while sending leaves its job lease to run out; the node that takes the slot
+ * over (or the next check, once the day is past) marks that day's reminder run failed ('运行中断')
+ * instead of leaving it 'running' for ever, and does not send again: some messages may have gone
+ * out, and a second copy is worse than a missing one (the dashboard shows the interrupted run).
+ *
+ * Errors are logged, never thrown: the server keeps serving. A run that fails before it is
+ * recorded (the database unreachable) is tried again at the next check. `ReminderScheduler` keeps
+ * the interface the app and the tests know (start/stop/tick/due) over a runner of its own;
+ * the app puts its `job` into the app's one runner beside the housekeeping jobs (app.ts).
  */
 import { chinaDate } from '../applications/application.service.js';
-import { parseIsoDate } from '../calendar/date.js';
 import type { MailConfig } from '../config.js';
 import type { Db } from '../db/database.js';
+import { JobRunner, type AbandonedRun, type JobDefinition } from '../jobs/runner.js';
+import { daily } from '../jobs/schedule.js';
 import { smtpMailer, type Mailer } from '../mail/mailer.js';
 import type { SupervisionDeps } from './dashboard.js';
-import { runReminders, type ReminderOptions, type RunOutcome } from './reminders.js';
+import { dailyKey, runReminders, type ReminderOptions, type RunOutcome } from './reminders.js';
 
 export interface SchedulerOptions extends ReminderOptions {
   /** HH:MM, China time. */
@@ -26,77 +38,84 @@ export interface SchedulerOptions extends ReminderOptions {
   intervalMs?: number;
 }
 
-export class ReminderScheduler {
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<RunOutcome | null> | null = null;
-  /** The last day this process tried (a day is tried once per process; the database decides who sends). */
-  #triedOn: string | null = null;
-  #stopped = true;
+export const REMINDER_JOB = 'reminders.daily';
 
-  constructor(
-    private readonly db: Db,
-    private readonly deps: SupervisionDeps,
-    private readonly opts: SchedulerOptions,
-  ) {}
-
-  start(): void {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    this.#arm(0);
-  }
-
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    await this.#running?.catch(() => null);
-  }
-
-  #arm(ms: number): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      void this.tick().finally(() => this.#arm(this.opts.intervalMs ?? 60_000));
-    }, ms);
-    this.#timer.unref();
-  }
-
-  /** Whether the run is due at `now` (China time): a working day, at or after the time, not tried yet by this process. */
-  due(now: Date): boolean {
-    const today = chinaDate(now);
-    if (this.#triedOn === today) return false;
-    const china = new Date(now.getTime() + 8 * 3_600_000);
-    const minutes = china.getUTCHours() * 60 + china.getUTCMinutes();
-    const [h, m] = this.opts.time.split(':').map(Number) as [number, number];
-    if (minutes < h * 60 + m) return false;
-    return this.deps.calendar.isWorkingDay(parseIsoDate(today));
-  }
-
-  /** One check: runs the day's reminders if due (returns the outcome), else null. */
-  async tick(): Promise<RunOutcome | null> {
-    if (this.#running) return null;
-    const now = this.deps.now?.() ?? new Date();
-    if (!this.due(now)) return null;
-    this.#triedOn = chinaDate(now);
-    const log = this.opts.log ?? ((s: string) => console.error(s));
-    const today = this.#triedOn;
-    this.#running = (async () => {
+/** The day's reminders as a job definition (one slot per working day from `opts.time`). */
+export function reminderJob(deps: SupervisionDeps, opts: SchedulerOptions): JobDefinition<RunOutcome> {
+  const log = opts.log ?? ((s: string) => console.error(s));
+  return {
+    name: REMINDER_JOB,
+    description: '向有待办事项的机关和督查人员发送当天的邮件提醒',
+    schedule: daily(opts.time, deps.calendar),
+    // reminder_runs keeps a second attempt from mailing anyone twice: a failed attempt may be retried.
+    retryFailed: true,
+    run: async ({ db, node }) => {
       try {
-        const mailer = this.opts.mailer?.() ?? smtpMailer(this.opts.mail);
-        const r = await runReminders(this.db, { ...this.deps, mailer }, { ...this.opts, trigger: 'schedule' });
+        const mailer = opts.mailer?.() ?? smtpMailer(opts.mail);
+        const r = await runReminders(db, { ...deps, mailer, node }, { ...opts, trigger: 'schedule' });
         if (r.status === 'skipped') log(`邮件提醒：${r.today} 的提醒已由 ${r.claimedBy?.node ?? '其他进程'} 发送，本进程跳过`, 'info');
         else log(`邮件提醒：${r.today} 发送 ${r.sent} 封，失败 ${r.failed} 封${r.error ? `；${r.error}` : ''}`, r.status === 'done' ? 'info' : 'error');
         return r;
       } catch (e) {
-        // The database failed before the run was claimed or completed: try again at the next check.
-        if (this.#triedOn === today) this.#triedOn = null;
+        // The database failed before the run was claimed or completed: tried again at the next check.
         log(`邮件提醒失败：${(e as Error)?.message ?? String(e)}`, 'error');
-        return null;
+        throw e;
       }
-    })();
-    try {
-      return await this.#running;
-    } finally {
-      this.#running = null;
+    },
+    summarize: (r) => (r.status === 'skipped' ? `已由 ${r.claimedBy?.node ?? '其他进程'} 发送` : `${r.status}：发送 ${r.sent} 封，失败 ${r.failed} 封`),
+    abandoned: (db, run) => markInterrupted(db, run),
+  };
+}
+
+/** The day's reminder run the dead node had started, if it is still 'running': failed, with the reason. */
+async function markInterrupted(db: Db, run: AbandonedRun): Promise<void> {
+  await db.kysely
+    .updateTable('reminder_runs')
+    .set({ status: 'failed', finished_at: new Date().toISOString(), error: `运行中断：${run.node} 在发送途中停止；为免重复发送，当天不再重发` })
+    .where('run_key', '=', dailyKey(run.slot))
+    .where('node', '=', run.node)
+    .where('status', '=', 'running')
+    .execute();
+}
+
+export class ReminderScheduler {
+  /** The job, for a runner shared with other jobs (the app's). */
+  readonly job: JobDefinition<RunOutcome>;
+  readonly #runner: JobRunner;
+
+  constructor(
+    db: Db,
+    private readonly deps: SupervisionDeps,
+    private readonly opts: SchedulerOptions,
+  ) {
+    this.job = reminderJob(deps, opts);
+    this.#runner = new JobRunner(db, [this.job], { now: () => deps.now?.() ?? new Date(), intervalMs: opts.intervalMs });
+  }
+
+  start(): void {
+    this.#runner.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.#runner.stop();
+  }
+
+  /** Whether the run is due at `now` (China time): a working day, at or after the time, not tried yet by this process. */
+  due(now: Date): boolean {
+    return this.#runner.due(REMINDER_JOB, now);
+  }
+
+  /** One check: runs the day's reminders if due (returns the outcome), else null. */
+  async tick(): Promise<RunOutcome | null> {
+    const now = this.deps.now?.() ?? new Date();
+    const r = await this.#runner.runDue<RunOutcome>(REMINDER_JOB, now);
+    if (r.outcome === 'done') return r.result;
+    if (r.outcome === 'taken') {
+      // Another process has the day's slot: the same answer runReminders gives when reminder_runs is taken.
+      const today = chinaDate(now);
+      return { status: 'skipped', today, runKey: dailyKey(today), claimedBy: { node: r.holder.node, startedAt: r.holder.started_at, trigger: 'schedule' } };
     }
+    if (r.outcome === 'error') (this.opts.log ?? ((s: string) => console.error(s)))(`邮件提醒失败：${r.error}`, 'error');
+    return null;
   }
 }

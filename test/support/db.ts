@@ -7,6 +7,12 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { DataKeys } from '../../src/crypto/field-cipher.js';
+import { installDataKeys } from '../../src/crypto/keys.js';
+
+// Personal data is sealed with the process's data keys, as in a server (src/crypto/keys.ts): every
+// test process gets a random key of its own.
+installDataKeys(new DataKeys([{ id: 'test', key: randomBytes(32) }]));
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || undefined;
 export const testDialect = TEST_DATABASE_URL ? 'postgres' : 'sqlite';

@@ -1,6 +1,9 @@
-/** The back office home: who is logged in, with which roles, where. */
+/**
+ * The back office home: who is logged in, with which roles, where; the platform pages of the
+ * actor's 三员 role (账号管理, 安全管理, 审计日志) and the account's own password change.
+ */
 import type { FastifyInstance } from 'fastify';
-import { agenciesWhere, ROLE_LABELS } from '../../accounts/policy.js';
+import { agenciesWhere, mayPlatform, PLATFORM_ROLE_LABELS, ROLE_LABELS } from '../../accounts/policy.js';
 import { agencyNames } from '../../agencies/agency.repository.js';
 import { chinaDate } from '../../applications/application.service.js';
 import { requireActor, sendPage } from '../app.js';
@@ -42,6 +45,36 @@ export function registerAdminRoutes(app: FastifyInstance): void {
       <Layout title="工作台" area="admin" user={actor} csrfToken={req.csrfToken}>
         <h1>工作台</h1>
         <p>您好，{actor.displayName}。</p>
+        {(req.query as Record<string, unknown>).password === 'changed' ? (
+          <p class="flash" role="status">
+            密码已修改。
+          </p>
+        ) : null}
+        {actor.platformRole ? (
+          <>
+            <h2>平台管理（{PLATFORM_ROLE_LABELS[actor.platformRole]}）</h2>
+            <ul class="action-links">
+              {mayPlatform(actor, 'manage_accounts') ? (
+                <li>
+                  <a href="/admin/accounts">账号管理</a>
+                  创建账号、授予和撤销机关业务角色、停用账号
+                </li>
+              ) : null}
+              {mayPlatform(actor, 'manage_security') ? (
+                <li>
+                  <a href="/admin/security">安全管理</a>
+                  安全策略、账号解锁、密码重置、三员角色
+                </li>
+              ) : null}
+              {mayPlatform(actor, 'read_audit') ? (
+                <li>
+                  <a href="/admin/audit">审计日志</a>
+                  查询、导出
+                </li>
+              ) : null}
+            </ul>
+          </>
+        ) : null}
         {desk ? (
           <>
             <h2>依申请公开</h2>
@@ -145,6 +178,9 @@ export function registerAdminRoutes(app: FastifyInstance): void {
             </ul>
           </>
         ) : null}
+        <p>
+          <a href="/admin/password">修改密码</a>
+        </p>
         <h2>我的权限</h2>
         <table>
           <thead>
