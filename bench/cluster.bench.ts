@@ -12,6 +12,9 @@
  *                     annual reports are published; staff sessions and pages that set cookies
  *                     are never cached)
  *
+ *   back office       a staff session's pages (dashboard, queue, a case, the catalogue list) through
+ *                     nginx with two processes, against the same pages as static files
+ *
  * The request mix (a wrk Lua script, each connection walking the list in turn): the platform page
  * /xxgk, the government's column home, its guide, its catalogue list, two item pages and the annual
  * reports page, found by following the portal's own links on the demo data. Every run must end
@@ -35,7 +38,7 @@ import { seedDemoCatalogue } from '../src/demo/catalogue.js';
 import { seedDemo } from '../src/demo/seed.js';
 import { freePort } from '../test/support/nodes.js';
 import type { BenchResult } from './util.js';
-import { installBenchKeys, startServer, stop } from './web.bench.js';
+import { installBenchKeys, login, startServer, stop } from './web.bench.js';
 
 const DURATION = process.env.BENCH_CLUSTER_DURATION ?? '60s';
 const WARMUP = process.env.BENCH_WARMUP ?? '5s';
@@ -73,12 +76,12 @@ function runWrk(base: string, script: string, duration: string): WrkResult {
 }
 
 /** A wrk script: each request takes the next path of the list. */
-function mixScript(path: string, paths: string[]): string {
+function mixScript(path: string, paths: string[], cookie?: string): string {
   writeFileSync(
     path,
     `local paths = {${paths.map((p) => JSON.stringify(p)).join(', ')}}
 local i = 0
-request = function()
+${cookie ? `wrk.headers["Cookie"] = ${JSON.stringify(cookie)}\n` : ''}request = function()
   i = i % #paths + 1
   return wrk.format("GET", paths[i])
 end
@@ -219,6 +222,29 @@ export async function benchCluster(root: string, extraEnv: Record<string, string
       return runWrk(`http://127.0.0.1:${port}`, script, DURATION);
     };
 
+    // The back office: a staff member's pages (session cookie; never cached by nginx or the
+    // browser), through nginx with two processes, against the same pages as static files.
+    const cookie = await login(a.base);
+    const staffGet = async (p: string) => {
+      const r = await fetch(a.base + p, { headers: { cookie } });
+      if (r.status !== 200) throw new Error(`${p}: ${r.status}`);
+      return r.text();
+    };
+    const queue = await staffGet('/admin/applications');
+    const firstCase = /href="(\/admin\/applications\/\d+)"/.exec(queue)?.[1];
+    if (!firstCase) throw new Error('no case in the queue');
+    const staffPaths = ['/admin', '/admin/applications', firstCase, '/admin/catalogue'];
+    const staffStatic: string[] = [];
+    let staffBytes = 0;
+    for (const [i, p] of staffPaths.entries()) {
+      const html = await staffGet(p);
+      staffBytes += Buffer.byteLength(html);
+      writeFileSync(join(staticDir, `staff-${i}.html`), html);
+      staffStatic.push(`/staff-${i}.html`);
+    }
+    const staffScript = mixScript(join(work, 'staff.lua'), staffPaths, cookie);
+    const staffStaticScript = mixScript(join(work, 'staff-static.lua'), staffStatic);
+
     const baseline = measure(ports.static, staticScript);
     const rows: [string, WrkResult][] = [
       ['one app process', measure(ports.one, appScript)],
@@ -247,6 +273,19 @@ export async function benchCluster(root: string, extraEnv: Record<string, string
         extra: `${tail(w)}; ${CONNECTIONS} connections, ${DURATION}`,
       });
     }
+    const staffBaseline = measure(ports.static, staffStaticScript);
+    const staff = measure(ports.two, staffScript);
+    out.push(
+      { name: `back office: the same ${staffPaths.length} staff pages as static files through nginx (${Math.round(staffBytes / staffPaths.length / 1024)} kB on average)`, value: staffBaseline.rps, unit: 'req/s', extra: tail(staffBaseline) },
+      {
+        name: 'back office mix through nginx, two app processes (a staff session: dashboard, queue, a case, catalogue; never cached)',
+        value: staff.rps,
+        unit: 'req/s',
+        ratio: staff.rps / staffBaseline.rps,
+        ratioLabel: 'vs static files through nginx',
+        extra: `${tail(staff)}; ${CONNECTIONS} connections, ${DURATION}`,
+      },
+    );
     const nginxErrors = readFileSync(join(work, 'error.log'), 'utf8').trim();
     if (nginxErrors) out.push({ name: `nginx error log: ${nginxErrors.split('\n').slice(0, 3).join(' | ')}`, value: NaN, unit: '' });
     return out;

@@ -178,7 +178,7 @@ export async function startServer(root: string, env: Record<string, string>): Pr
   return { child, base: `http://127.0.0.1:${port}` };
 }
 
-async function login(base: string): Promise<string> {
+export async function login(base: string): Promise<string> {
   const page = await fetch(`${base}/login`);
   const csrfCookie = /gk_csrf=([^;]+)/.exec(page.headers.get('set-cookie') ?? '')![1]!;
   const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;

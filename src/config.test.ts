@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, KNOWN_VARIABLES, loadConfig, unknownVariables } from './config.js';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -203,5 +203,28 @@ describe('data encryption keys (GONGKAI_DATA_KEYS, GONGKAI_DATA_KEY_FILE)', () =
     refused({ GONGKAI_DATA_KEYS: `k1:${key()},k1:${key()}` }, /GONGKAI_DATA_KEYS 中密钥编号「k1」重复/);
     refused({ GONGKAI_DATA_KEYS: key() }, /GONGKAI_DATA_KEYS 的第 1 项缺少编号/);
     refused({ GONGKAI_DATA_KEYS: `k1:${key()}`, GONGKAI_DATA_KEY_FILE: '/etc/keys' }, /GONGKAI_DATA_KEYS 与 GONGKAI_DATA_KEY_FILE 只能设置其一/);
+  });
+
+  test('every GONGKAI_ variable the sources read is known and documented; an unknown one (a typo) is named', () => {
+    const root = resolve(import.meta.dirname, '..');
+    const read = new Set<string>();
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$|test-helpers\.ts$/.test(e.name)) {
+          // A variable is read as env.NAME, env['NAME'] or named in a message; a name ending in _ is a prefix in prose.
+          for (const m of readFileSync(p, 'utf8').matchAll(/GONGKAI_[A-Z0-9_]*[A-Z0-9](?![A-Z0-9_])/g)) read.add(m[0]);
+        }
+      }
+    };
+    walk(join(root, 'src'));
+    read.delete('GONGKAI_PG_IDLE'); // a warning code (db/database.ts), not a variable
+    const known = new Set(KNOWN_VARIABLES);
+    assert.deepEqual([...read].filter((v) => !known.has(v)).sort(), [], 'read by the sources but not in KNOWN_VARIABLES');
+    assert.deepEqual([...known].filter((v) => !read.has(v)).sort(), [], 'in KNOWN_VARIABLES but read nowhere');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    assert.deepEqual(KNOWN_VARIABLES.filter((v) => !readme.includes(`| \`${v}\``)), [], 'documented in the README configuration table');
+    assert.deepEqual(unknownVariables({ GONGKAI_DEMOO: '1', GONGKAI_DEMO: '1', PORT: '1', GONGKAI_LOGLEVEL: 'x' }), ['GONGKAI_DEMOO', 'GONGKAI_LOGLEVEL']);
   });
 });

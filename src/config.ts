@@ -256,6 +256,28 @@ function drainSecondsOf(raw: string | undefined): number {
   return Number(v);
 }
 
+/**
+ * Every GONGKAI_ variable the program reads (config.test.ts checks this list against the sources
+ * and the README). Any other GONGKAI_ name in the environment is most likely a typo that would
+ * otherwise be ignored without a word: the CLI warns about it (unknownVariables).
+ */
+export const KNOWN_VARIABLES: readonly string[] = [
+  'GONGKAI_DATA', 'GONGKAI_FILES', 'GONGKAI_MAX_UPLOAD_MB', 'GONGKAI_STATIC_DIR', 'GONGKAI_RATE_LIMITS', 'GONGKAI_PAGE_CACHE',
+  'GONGKAI_DEMO', 'GONGKAI_CALENDAR', 'GONGKAI_SECURE_COOKIES', 'GONGKAI_TRUST_PROXY', 'GONGKAI_PUBLIC_URL', 'GONGKAI_CHROMIUM',
+  'GONGKAI_SMTP_URL', 'GONGKAI_MAIL_FROM', 'GONGKAI_REMINDER_TIME', 'GONGKAI_COLUMN_STALE_DAYS', 'GONGKAI_LOG', 'GONGKAI_LOG_LEVEL',
+  'GONGKAI_DEBUG', 'GONGKAI_METRICS_TOKEN', 'GONGKAI_DRAIN_SECONDS', 'GONGKAI_DATA_KEYS', 'GONGKAI_DATA_KEY_FILE',
+  'GONGKAI_PASSWORD_MIN_LENGTH', 'GONGKAI_PASSWORD_CLASSES', 'GONGKAI_PASSWORD_HISTORY', 'GONGKAI_PASSWORD_MAX_AGE_DAYS',
+  'GONGKAI_LOCKOUT_THRESHOLD', 'GONGKAI_LOCKOUT_MINUTES', 'GONGKAI_AUDIT_RETENTION_DAYS', 'GONGKAI_AUDIT_ARCHIVE_DIR',
+];
+const KNOWN = new Set(KNOWN_VARIABLES);
+
+/** GONGKAI_ variables in `env` that the program does not know (typos), sorted. */
+export function unknownVariables(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env)
+    .filter((k) => k.startsWith('GONGKAI_') && !KNOWN.has(k))
+    .sort();
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const portText = env.PORT?.trim() || '3000';
   if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {

@@ -54,6 +54,13 @@ describe('gongkai db / agency / user / search / files (CLI)', () => {
     }
   }
 
+  test('an unknown GONGKAI_ variable (a typo) is named in a warning; the command still runs', async () => {
+    const r = await cli(['db', 'migrate'], { ...env, GONGKAI_DEMOO: '1' });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /警告：未知的环境变量 GONGKAI_DEMOO（拼写错误？）已忽略/);
+    assert.doesNotMatch((await cli(['db', 'migrate'], env)).err, /未知的环境变量/);
+  });
+
   test('db migrate on an empty database, then again (nothing to do)', async () => {
     const r = await cli(['db', 'migrate'], env);
     assert.equal(r.code, 0, r.err);

@@ -14,7 +14,7 @@ import { audit } from '../audit/audit.js';
 import { collectGarbage } from '../attachments/gc.js';
 import { createFileStore } from '../attachments/store.js';
 import { reindexCatalogue } from '../catalogue/search-index.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, unknownVariables, type Config } from '../config.js';
 import { DatabaseConfigError } from '../db/database.js';
 import { MigrationError } from '../db/migrate.js';
 import { ROLE_LABELS } from '../accounts/policy.js';
@@ -26,7 +26,9 @@ import { parseIntArg, type CliContext } from './program.js';
 /** The configuration from the environment (a bad value: exit 2 with its reason). */
 export function config(ctx: CliContext): Config {
   try {
-    return loadConfig(ctx.env);
+    const cfg = loadConfig(ctx.env);
+    for (const name of unknownVariables(ctx.env)) ctx.io.err(`gongkai: 警告：未知的环境变量 ${name}（拼写错误？）已忽略\n`);
+    return cfg;
   } catch (e) {
     if (e instanceof ConfigError) throw usageError(e.message);
     throw e;

@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, openTestApp, type TestApp } from '../../test/support/app.js';
+import { isDatabaseUnavailable } from './app.js';
 import { testDialect } from '../../test/support/db.js';
 import { DEFAULT_SECURITY_POLICY } from '../accounts/security-policy.js';
 import { IDLE_TIMEOUT_MS, sha256 } from '../accounts/session.js';
@@ -241,5 +242,15 @@ describe('static assets (GONGKAI_STATIC_DIR)', () => {
       await app.close();
       await db.close();
     }
+  });
+});
+
+describe('isDatabaseUnavailable', () => {
+  test('refused, dropped and shutting-down connections are "unavailable" (503); other errors are not', () => {
+    const err = (code: string | undefined, message = 'x') => Object.assign(new Error(message), code ? { code } : {});
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006']) assert.equal(isDatabaseUnavailable(err(code)), true, code);
+    assert.equal(isDatabaseUnavailable(err(undefined, 'Connection terminated unexpectedly')), true);
+    for (const code of ['23505', '40001', '42P01', 'SQLITE_CONSTRAINT', undefined]) assert.equal(isDatabaseUnavailable(err(code)), false, String(code));
+    assert.equal(isDatabaseUnavailable(null), false);
   });
 });
