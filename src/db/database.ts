@@ -188,6 +188,12 @@ function preparing(pool: pg.Pool): PostgresPool {
       const c = await pool.connect();
       let w = clients.get(c);
       if (!w) {
+        // A connection that dies while checked out (between the statements of a transaction)
+        // emits 'error' on its client, where the pool listens only while the client is idle:
+        // unhandled, that ends the process (seen in test/multinode/faults.test.ts). The failure
+        // reaches the caller through its next statement, and the pool drops the broken client
+        // when it is released; nothing more to do here.
+        c.on('error', () => undefined);
         w = {
           query: ((q: unknown, values?: readonly unknown[]) =>
             typeof q === 'string' && q.startsWith(PREPARED_MARK) ? run(c, q, [...(values ?? [])]) : c.query(q as string, values as unknown[])) as unknown as PostgresPoolClient['query'],
