@@ -24,7 +24,13 @@ describe(`web application: accounts and security (${testDialect})`, () => {
     assert.match(r.body, /信息公开工作机构：永安镇党政办公室/);
     assert.match(String(r.headers['content-security-policy']), /frame-ancestors 'none'/);
     assert.equal(r.headers['x-content-type-options'], 'nosniff');
-    assert.ok(c.cookies.has('gk_csrf'), 'anonymous visitors get a CSRF cookie');
+    // No form on the page, so no cookie: the page may be kept by a shared cache (deploy/nginx.conf).
+    assert.equal(r.headers['set-cookie'], undefined, 'a page without a form sets no cookie');
+    await c.get('/login');
+    assert.ok(c.cookies.has('gk_csrf'), 'a page with a form gives anonymous visitors their CSRF cookie');
+    const token = c.cookies.get('gk_csrf');
+    await c.get('/track');
+    assert.equal(c.cookies.get('gk_csrf'), token, 'the cookie is kept, not replaced, by the next form');
   });
 
   test('login with the right password opens the back office; the audit log records it', async () => {

@@ -128,12 +128,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }
     }
     if (!req.actor) {
-      let anon = req.cookies[CSRF_COOKIE];
-      if (!anon || !/^[A-Za-z0-9_-]{20,64}$/.test(anon)) {
-        anon = newToken(24);
-        reply.setCookie(CSRF_COOKIE, anon, cookieOptions(deps));
+      const anon = req.cookies[CSRF_COOKIE];
+      if (anon && /^[A-Za-z0-9_-]{20,64}$/.test(anon)) req.csrfToken = anon;
+      else {
+        // A visitor without the cookie gets it from the first page that puts the token in a form
+        // (or /api/v1/csrf-token), when the page reads req.csrfToken: pages without a form (the
+        // column, lists, guides, reports) then carry no Set-Cookie, so a shared cache (the
+        // deployment's nginx micro-cache, a CDN) may keep them — a response that sets a cookie is
+        // never cached. A POST from such a visitor fails the check below (a fresh token matches
+        // nothing it sent).
+        let issued: string | undefined;
+        Object.defineProperty(req, 'csrfToken', {
+          configurable: true,
+          enumerable: true,
+          get: () => {
+            if (issued === undefined) {
+              issued = newToken(24);
+              reply.setCookie(CSRF_COOKIE, issued, cookieOptions(deps));
+            }
+            return issued;
+          },
+          set: (v: string) => void (issued = v),
+        });
       }
-      req.csrfToken = anon;
     }
   });
 
