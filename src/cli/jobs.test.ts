@@ -4,38 +4,21 @@
  * or the error and the takeover; filters; bad arguments are usage errors (exit 2).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
-import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { JobRunner, type JobDefinition } from '../jobs/runner.js';
 import { every } from '../jobs/schedule.js';
-import { SQLITE_FILE } from '../server/main.js';
 import { cli } from '../../test/support/cli.js';
-import { TEST_DATABASE_URL } from '../../test/support/db.js';
+import { installation, type Installation } from '../../test/support/installation.js';
 
 describe('gongkai jobs (CLI)', () => {
   let env: NodeJS.ProcessEnv;
-  let dir: string;
-  let database: string | null = null;
+  let inst: Installation;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gongkai-cli-jobs-'));
-    env = { GONGKAI_DATA: dir, GONGKAI_DEMO: '0' };
-    if (TEST_DATABASE_URL) {
-      database = `gongkai_jobs_${Math.random().toString(36).slice(2, 10)}`;
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      await c.query(`CREATE DATABASE ${database}`);
-      await c.end();
-      const url = new URL(TEST_DATABASE_URL);
-      url.pathname = `/${database}`;
-      env = { ...env, DATABASE_URL: url.toString() };
-    }
-    const db = await openDatabase(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { sqlitePath: join(dir, SQLITE_FILE) });
+    inst = await installation({ prefix: 'gongkai-cli-jobs-' });
+    env = { ...inst.env, GONGKAI_DEMO: '0' };
+    const db = await inst.open();
     try {
       await migrateToLatest(db);
       const ok: JobDefinition<string> = { name: 'demo.ok', description: '', schedule: every(60), run: async () => '删除 3 条记录' };
@@ -55,13 +38,7 @@ describe('gongkai jobs (CLI)', () => {
     }
   });
   after(async () => {
-    rmSync(dir, { recursive: true, force: true });
-    if (database) {
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await c.end();
-    }
+    await inst?.close();
   });
 
   test('lists the runs of every node, newest first, in China time, with results and errors', async () => {

@@ -3,21 +3,18 @@
  * (SQLite) or a database of its own (PostgreSQL, with TEST_DATABASE_URL) holding plaintext rows.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
-import { openDatabase, type Db } from '../db/database.js';
+import type { Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { SQLITE_FILE } from '../server/main.js';
 import { ENCRYPTED_COLUMNS, openColumns } from '../crypto/columns.js';
 import { DataKeys, keyIdOf } from '../crypto/field-cipher.js';
 import { DATA_KEY_FILE, parseDataKeys } from '../crypto/keys.js';
 import { insertPlainApplication, insertPlainComplaint, legacyPerson } from '../crypto/test-helpers.js';
 import { agency } from '../../test/support/application-fixtures.js';
 import { cli } from '../../test/support/cli.js';
-import { TEST_DATABASE_URL } from '../../test/support/db.js';
+import { installation, type Installation } from '../../test/support/installation.js';
 
 describe('gongkai keys generate', () => {
   test('prints one key item on stdout (usable as GONGKAI_DATA_KEYS), the how-to on stderr', async () => {
@@ -35,8 +32,8 @@ describe('gongkai keys generate', () => {
 describe('gongkai keys encrypt-existing and rotate', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  let database: string | null = null;
-  const open = (): Promise<Db> => openDatabase(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { sqlitePath: join(dir, SQLITE_FILE) });
+  let inst: Installation;
+  const open = (): Promise<Db> => inst.open();
   const rows = async () => {
     const db = await open();
     try {
@@ -47,18 +44,9 @@ describe('gongkai keys encrypt-existing and rotate', () => {
   };
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gongkai-keys-cli-'));
-    env = { GONGKAI_DATA: dir };
-    if (TEST_DATABASE_URL) {
-      database = `gongkai_keys_${Math.random().toString(36).slice(2, 10)}`;
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      await c.query(`CREATE DATABASE ${database}`);
-      await c.end();
-      const url = new URL(TEST_DATABASE_URL);
-      url.pathname = `/${database}`;
-      env = { ...env, DATABASE_URL: url.toString() };
-    }
+    inst = await installation({ prefix: 'gongkai-keys-cli-' });
+    dir = inst.dataDir;
+    env = { ...inst.env };
     const db = await open();
     try {
       await migrateToLatest(db);
@@ -71,13 +59,7 @@ describe('gongkai keys encrypt-existing and rotate', () => {
   });
 
   after(async () => {
-    rmSync(dir, { recursive: true, force: true });
-    if (database) {
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await c.end();
-    }
+    await inst?.close();
   });
 
   let first: string;

@@ -3,23 +3,21 @@
  * database of its own on the PostgreSQL test server (TEST_DATABASE_URL).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
-import { openDatabase, type Db } from '../db/database.js';
+import type { Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { seedDemo } from '../demo/seed.js';
-import { SQLITE_FILE } from '../server/main.js';
 import { cli } from '../../test/support/cli.js';
-import { TEST_DATABASE_URL, testDialect } from '../../test/support/db.js';
+import { testDialect } from '../../test/support/db.js';
+import { installation, type Installation } from '../../test/support/installation.js';
 
 describe(`gongkai audit and gongkai security (${testDialect})`, () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  let database: string | null = null;
-  const open = (): Promise<Db> => openDatabase(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { sqlitePath: join(dir, SQLITE_FILE) });
+  let inst: Installation;
+  const open = (): Promise<Db> => inst.open();
   const withDb = async <T>(fn: (db: Db) => Promise<T>) => {
     const db = await open();
     try {
@@ -30,18 +28,9 @@ describe(`gongkai audit and gongkai security (${testDialect})`, () => {
   };
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gongkai-security-cli-'));
-    env = { GONGKAI_DATA: dir, GONGKAI_DEMO: '0' };
-    if (TEST_DATABASE_URL) {
-      database = `gongkai_sec_${Math.random().toString(36).slice(2, 10)}`;
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      await c.query(`CREATE DATABASE ${database}`);
-      await c.end();
-      const url = new URL(TEST_DATABASE_URL);
-      url.pathname = `/${database}`;
-      env = { ...env, DATABASE_URL: url.toString() };
-    }
+    inst = await installation({ prefix: 'gongkai-security-cli-' });
+    dir = inst.dataDir;
+    env = { ...inst.env, GONGKAI_DEMO: '0' };
     await withDb(async (db) => {
       await migrateToLatest(db);
       await seedDemo(db.kysely);
@@ -53,13 +42,7 @@ describe(`gongkai audit and gongkai security (${testDialect})`, () => {
     });
   });
   after(async () => {
-    rmSync(dir, { recursive: true, force: true });
-    if (database) {
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE ${database} WITH (FORCE)`);
-      await c.end();
-    }
+    await inst?.close();
   });
 
   test('audit export: JSON lines to stdout, CSV with BOM to a file; the export is audited; bad options are exit 2', async () => {

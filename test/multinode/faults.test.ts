@@ -26,11 +26,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test, type TestContext } from 'node:test';
 import { sql } from 'kysely';
-import { openDatabase, type Db } from '../../src/db/database.js';
-import { SQLITE_FILE } from '../../src/server/main.js';
+import type { Db } from '../../src/db/database.js';
 import { personInput } from '../support/application-fixtures.js';
 import { TEST_DATABASE_URL } from '../support/db.js';
-import { freePort, HttpClient, sharedDatabase, startNode, type AppNode, type SharedDatabase } from '../support/nodes.js';
+import { freePort, HttpClient, sharedDatabase, startNode, type AppNode } from '../support/nodes.js';
 
 const WRITERS = 6;
 
@@ -153,10 +152,6 @@ async function lastApplicationId(db: Db): Promise<number> {
   return Number(r?.id ?? 0);
 }
 
-async function openShared(shared: SharedDatabase): Promise<Db> {
-  return openDatabase(shared.databaseUrl ? { databaseUrl: shared.databaseUrl, poolSize: 2 } : { sqlitePath: join(shared.dataDir, SQLITE_FILE) });
-}
-
 async function agencyId(db: Db): Promise<number> {
   return (await db.kysely.selectFrom('agencies').select('id').where('name', '=', '永安镇人民政府').executeTakeFirstOrThrow()).id;
 }
@@ -174,7 +169,7 @@ describe('faults mid-write', () => {
     cleanups.push(() => a.stop());
     const b = await startNode(shared.env);
     cleanups.push(() => b.stop());
-    const db = await openShared(shared);
+    const db = await shared.open();
     cleanups.push(() => db.close());
     const before = await lastApplicationId(db);
 
@@ -230,7 +225,7 @@ describe('faults mid-write', () => {
     const b = await startNode(shared.env);
     cleanups.push(() => b.stop());
     const id = await (async () => {
-      const db = await openShared(shared);
+      const db = await shared.open();
       try {
         return [await agencyId(db), await lastApplicationId(db)] as const;
       } finally {
@@ -259,7 +254,7 @@ describe('faults mid-write', () => {
     assert.ok(load.refused.size > 0, 'requests during the outage were refused with an error status');
     // 503 with Retry-After: the database is away, nothing was written, try again (or elsewhere).
     assert.deepEqual([...load.refused.keys()], [503], 'refused with 503 only');
-    const db = await openShared(shared);
+    const db = await shared.open();
     cleanups.push(() => db.close());
     await verify(t, db, a, load, id[1]);
   });

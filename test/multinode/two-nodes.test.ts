@@ -7,10 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { join } from 'node:path';
-import { openDatabase, type Db } from '../../src/db/database.js';
+import type { Db } from '../../src/db/database.js';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
-import { SQLITE_FILE } from '../../src/server/main.js';
 import { personInput } from '../support/application-fixtures.js';
 import { HttpClient, sharedDatabase, startNode, type AppNode, type SharedDatabase } from '../support/nodes.js';
 
@@ -27,7 +25,7 @@ describe('two app processes on one database', () => {
     const env = { ...shared.env, GONGKAI_RATE_LIMITS: '1' };
     a = await startNode(env); // the first node migrates and loads the demo data
     b = await startNode(env);
-    db = await openDatabase(shared.databaseUrl ? { databaseUrl: shared.databaseUrl, poolSize: 2 } : { sqlitePath: join(shared.dataDir, SQLITE_FILE) });
+    db = await shared.open();
     const row = await db.kysely.selectFrom('agencies').select('id').where('name', '=', '永安镇人民政府').executeTakeFirstOrThrow();
     yongan = row.id;
   });

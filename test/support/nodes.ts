@@ -13,14 +13,10 @@
  * used on another, as behind a load balancer without sticky sessions.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { TEST_DATABASE_URL } from './db.js';
+import { installation, type Installation } from './installation.js';
 import { generateKeyItem } from '../../src/crypto/keys.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,47 +34,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface SharedDatabase {
-  /** The environment every node gets: GONGKAI_DATA, and DATABASE_URL and a data key on PostgreSQL. */
-  env: Record<string, string>;
-  dataDir: string;
-  /** PostgreSQL: the database's URL; SQLite: undefined. */
-  databaseUrl: string | undefined;
-  close(): Promise<void>;
-}
+/** An installation (installation.ts) whose env every node gets; on PostgreSQL with a data key. */
+export type SharedDatabase = Installation;
 
 /** A database and a data folder for a group of nodes (dropped by close). */
 export async function sharedDatabase(opts: { databaseUrl?: string } = {}): Promise<SharedDatabase> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gongkai-nodes-'));
-  const base = opts.databaseUrl ?? TEST_DATABASE_URL;
-  if (!base) {
-    return { env: { GONGKAI_DATA: dataDir }, dataDir, databaseUrl: undefined, close: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  }
-  const name = `nodes_${randomBytes(6).toString('hex')}`;
-  await adminQuery(base, `CREATE DATABASE ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
-  return {
-    // PostgreSQL needs its data key configured (src/crypto/keys.ts); SQLite nodes share the key file generated in the data folder.
-    env: { GONGKAI_DATA: dataDir, DATABASE_URL: databaseUrl, GONGKAI_DATA_KEYS: generateKeyItem() },
-    dataDir,
-    databaseUrl,
-    close: async () => {
-      await adminQuery(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function adminQuery(url: string, text: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
+  const inst = await installation({ prefix: 'gongkai-nodes-', ...opts });
+  // PostgreSQL needs its data key configured (src/crypto/keys.ts); SQLite nodes share the key file generated in the data folder.
+  if (inst.databaseUrl) inst.env.GONGKAI_DATA_KEYS = generateKeyItem();
+  return inst;
 }
 
 export interface AppNode {
