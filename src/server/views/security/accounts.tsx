@@ -110,26 +110,8 @@ export function AccountsPage(p: AccountsPageProps) {
                   {a.id !== p.actor.userId && a.platformRole !== 'secadmin' && a.platformRole !== 'auditor' ? (
                     <form method="post" action={`/admin/accounts/${a.id}/grant`} class="inline">
                       <Hidden csrfToken={p.csrfToken} />
-                      <label for={`grant-agency-${a.id}`} class="small">
-                        机关
-                      </label>{' '}
-                      <select id={`grant-agency-${a.id}`} name="agencyId" required>
-                        {agencyOptions.map(([v, l]) => (
-                          <option key={v} value={v}>
-                            {l}
-                          </option>
-                        ))}
-                      </select>{' '}
-                      <label for={`grant-role-${a.id}`} class="small">
-                        角色
-                      </label>{' '}
-                      <select id={`grant-role-${a.id}`} name="role" required>
-                        {roleOptions.map(([v, l]) => (
-                          <option key={v} value={v}>
-                            {l}
-                          </option>
-                        ))}
-                      </select>{' '}
+                      <InlineSelect id={`grant-agency-${a.id}`} name="agencyId" label="机关" options={agencyOptions} required />{' '}
+                      <InlineSelect id={`grant-role-${a.id}`} name="role" label="角色" options={roleOptions} required />{' '}
                       <button type="submit">授予</button>
                     </form>
                   ) : null}
@@ -244,17 +226,7 @@ export function SecurityPage(p: SecurityPageProps) {
                   ) : (
                     <form method="post" action={`/admin/security/accounts/${a.id}/role`} class="inline">
                       <Hidden csrfToken={p.csrfToken} />
-                      <label for={`platform-${a.id}`} class="small">
-                        三员角色
-                      </label>{' '}
-                      <select id={`platform-${a.id}`} name="role">
-                        <option value="">（不担任）</option>
-                        {platformOptions.map(([v, l]) => (
-                          <option key={v} value={v} selected={a.platformRole === v}>
-                            {l}
-                          </option>
-                        ))}
-                      </select>{' '}
+                      <InlineSelect id={`platform-${a.id}`} name="role" label="三员角色" options={[['', '（不担任）'], ...platformOptions]} selected={a.platformRole ?? ''} />{' '}
                       <button type="submit">保存</button>
                     </form>
                   )}
@@ -277,5 +249,23 @@ export function SecurityPage(p: SecurityPageProps) {
         </table>
       </div>
     </Layout>
+  );
+}
+
+/** A small labelled select inside a one-line form of the accounts table. */
+function InlineSelect(p: { id: string; name: string; label: string; options: readonly (readonly [string | number, string])[]; selected?: string; required?: boolean }) {
+  return (
+    <>
+      <label for={p.id} class="small">
+        {p.label}
+      </label>{' '}
+      <select id={p.id} name={p.name} required={p.required}>
+        {p.options.map(([v, l]) => (
+          <option key={v} value={v} selected={p.selected !== undefined && String(v) === p.selected}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </>
   );
 }
