@@ -215,8 +215,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     else if (err.statusCode === 413) [status, message] = [413, '提交的内容过大。'];
     else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) [status, message] = [err.statusCode, '请求格式有误。'];
     else if (isDatabaseUnavailable(err)) {
-      // The database is away (restart, failover): 503 with Retry-After, which a balancer may retry
-      // elsewhere and a client understands as "later"; nothing was written.
+      // The database is away (restart, failover): 503 with Retry-After, which a client understands
+      // as "later". Nothing was written — unless the connection died during the COMMIT itself,
+      // when the outcome is unknown (test/multinode/faults.test.ts).
       [status, message] = [503, '系统暂时无法连接数据库，请稍后再试。'];
       reply.header('retry-after', '5');
       req.log.error(err);

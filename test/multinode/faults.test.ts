@@ -15,9 +15,10 @@
  * "Accepted" means the applicant got a tracking number and 查询码 (HTTP 200). Afterwards every
  * accepted pair is looked up through the public API, and the database is checked whole: every
  * application has its submission event and its audit entry, tracking numbers are unique, and no
- * more applications exist than were accepted plus the requests that were cut off mid-flight (their
- * outcome is unknown to the applicant, as with any network failure; each of them is either wholly
- * there or wholly absent).
+ * more applications exist than were accepted plus the requests whose outcome the applicant cannot
+ * know: those cut off mid-flight, and those answered 503 because the database died during their
+ * COMMIT (it may have made the commit durable first). Each of them is wholly there or wholly
+ * absent; telling which needs an idempotency key on submission, which the API does not have yet.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -140,7 +141,10 @@ async function verify(t: TestContext, db: Db, node: AppNode, load: Load, before:
   assert.deepEqual(withoutAudit, [], 'every application has its audit entry');
   const inDoubt = apps.length - load.accepted.length;
   assert.ok(inDoubt >= 0, 'no application counted twice');
-  assert.ok(inDoubt <= load.unanswered, `at most the requests cut off are in doubt (${inDoubt} extra, ${load.unanswered} unanswered)`);
+  // In doubt: requests cut off, and those answered 503 because the connection died during their
+  // COMMIT (the server may have made it durable before it was killed; seen once in CI).
+  const outcomeUnknown = load.unanswered + (load.refused.get(503) ?? 0);
+  assert.ok(inDoubt <= outcomeUnknown, `at most the requests whose outcome is unknown are in doubt (${inDoubt} extra, ${load.unanswered} unanswered, ${load.refused.get(503) ?? 0} answered 503)`);
   t.diagnostic(
     `accepted ${load.accepted.length}, all found; refused ${JSON.stringify(Object.fromEntries(load.refused))}; unanswered ${load.unanswered}; of those, ${inDoubt} committed without an answer`,
   );
