@@ -7,13 +7,13 @@
  *   static            nginx serves the saved pages (the ceiling of this machine)
  *   one process       nginx → 1 × gongkai serve
  *   two processes     nginx → 2 × gongkai serve (round robin, keep-alive upstream)
- *   two + micro-cache two processes, with nginx keeping each anonymous portal page for 1 s; and
- *                     the same with only the pages that carry no form (an item page's rating
- *                     form sets the visitor's CSRF cookie, and a response that sets a cookie is
- *                     never cached)
+ *   two + micro-cache two processes, with nginx keeping each anonymous portal page for 1 s
  *                     (deploy/nginx.conf: what the deployment guide recommends for the day the
  *                     annual reports are published; staff sessions and pages that set cookies
- *                     are never cached)
+ *                     are never cached; every page of the mix is the same for every visitor)
+ *   every item page   two processes + micro-cache, each request the next of BENCH_CLUSTER_ITEMS
+ *                     (default 10,000) public item pages in turn: the long tail, where a
+ *                     second-long cache hardly ever hits and every page is rendered by the app
  *
  *   back office       a staff session's pages (dashboard, queue, a case, the catalogue list) through
  *                     nginx with two processes, against the same pages as static files
@@ -36,12 +36,12 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { WorkCalendar } from '../src/calendar/calendar.js';
 import { openDatabase } from '../src/db/database.js';
-import { migrateToLatest } from '../src/db/migrate.js';
 import { seedDemoCatalogue } from '../src/demo/catalogue.js';
-import { seedDemo } from '../src/demo/seed.js';
+import { sitemapItems } from '../src/portal/public-catalogue.js';
 import { personInput } from '../test/support/application-fixtures.js';
 import { freePort, HttpClient } from '../test/support/nodes.js';
 import type { BenchResult } from './util.js';
+import { loadPostgres } from './portal.bench.js';
 import { installBenchKeys, login, startServer, stop } from './web.bench.js';
 
 const DURATION = process.env.BENCH_CLUSTER_DURATION ?? '60s';
@@ -50,6 +50,8 @@ const CONNECTIONS = 64;
 const TARGET = 0.5;
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
 const BENCH_DB = 'gongkai_bench_cluster';
+/** Public items added to the demo's for the long-tail row. */
+const TAIL_ITEMS = Number(process.env.BENCH_CLUSTER_ITEMS ?? 10_000);
 
 interface WrkResult {
   rps: number;
@@ -180,12 +182,14 @@ export async function benchCluster(root: string, extraEnv: Record<string, string
     await admin.query(`CREATE DATABASE ${BENCH_DB}`);
     const url = new URL(adminUrl);
     url.pathname = `/${BENCH_DB}`;
+    // The demo's agencies, users and catalogue, and TAIL_ITEMS public items more (the portal
+    // benchmark's generator) for the long tail.
+    installBenchKeys(); // the demo's applicants are encrypted with the key the servers get (startServer)
+    await loadPostgres(url.toString(), TAIL_ITEMS);
     const db = await openDatabase({ databaseUrl: url.toString() });
-    await migrateToLatest(db);
-    installBenchKeys(); // the servers get the same key (startServer)
-    await seedDemo(db.kysely);
     await seedDemoCatalogue(db, WorkCalendar.builtin());
     const town = await db.kysely.selectFrom('agencies').select('id').where('name', '=', '永安镇人民政府').executeTakeFirstOrThrow();
+    const items = (await sitemapItems(db.kysely, { limit: 100_000, offset: 0 })).map((r) => `/xxgk/items/${r.id}`);
     await db.close();
 
     const env = {
@@ -221,7 +225,7 @@ export async function benchCluster(root: string, extraEnv: Record<string, string
       await new Promise((r) => setTimeout(r, 50));
     }
     const appScript = mixScript(join(work, 'app.lua'), paths);
-    const formless = mixScript(join(work, 'formless.lua'), paths.filter((p) => !p.startsWith('/xxgk/items/')));
+    const itemScript = mixScript(join(work, 'items.lua'), items);
     const staticScript = mixScript(join(work, 'static.lua'), staticPaths);
     const measure = (port: number, script: string): WrkResult => {
       runWrk(`http://127.0.0.1:${port}`, script, WARMUP);
@@ -262,10 +266,8 @@ export async function benchCluster(root: string, extraEnv: Record<string, string
       ['one app process', measure(ports.one, appScript)],
       ['two app processes', measure(ports.two, appScript)],
       ['two app processes, nginx micro-cache 1 s', measure(ports.cached, appScript)],
-      // The pages without a form (no Set-Cookie: cacheable): everything of the mix but the item
-      // pages, whose rating form carries the visitor's CSRF token.
-      ['pages without a form only, two app processes, nginx micro-cache 1 s', measure(ports.cached, formless)],
     ];
+    const tailRow = measure(ports.cached, itemScript);
     const clean = (w: WrkResult) => w.errors === 0 && w.non2xx === 0;
     const tail = (w: WrkResult) => `p50 ${w.p50.toFixed(2)} ms, p99 ${w.p99.toFixed(2)} ms; ${w.requests.toLocaleString('en-US')} requests, ${w.errors} socket errors, ${w.non2xx} non-2xx`;
     const out: BenchResult[] = [
@@ -284,10 +286,19 @@ export async function benchCluster(root: string, extraEnv: Record<string, string
         unit: 'req/s',
         ratio,
         ratioLabel: 'vs static files through nginx',
-        ...(name === 'two app processes' ? { target: `≥ ${TARGET}× static, zero errors`, ok: ratio >= TARGET && clean(w) } : {}),
+        // The issue's target, read both ways: the app processes alone, and as deployed (deploy/nginx.conf).
+        ...(name.startsWith('two app processes') ? { target: `≥ ${TARGET}× static, zero errors`, ok: ratio >= TARGET && clean(w) } : {}),
         extra: `${tail(w)}; ${CONNECTIONS} connections, ${DURATION}`,
       });
     }
+    out.push({
+      name: `the long tail: ${items.length.toLocaleString('en-US')} public item pages in turn, two app processes, nginx micro-cache 1 s`,
+      value: tailRow.rps,
+      unit: 'req/s',
+      ratio: tailRow.rps / baseline.rps,
+      ratioLabel: 'vs static files through nginx (the mix\'s pages)',
+      extra: `${tail(tailRow)}; ${CONNECTIONS} connections, ${DURATION}`,
+    });
     const staffBaseline = measure(ports.static, staffStaticScript);
     const staff = measure(ports.two, staffScript);
     out.push(

@@ -142,8 +142,8 @@ const VERSION_COLUMNS = [
 const PG_TYPES: Record<string, string> = { id: 'int', agency_id: 'int', published_version_id: 'int', created_by: 'int', item_id: 'int', number: 'int', author_id: 'int' };
 
 /** All rows, batch by batch (ITEMS public + 1 in WITHDRAWN_EVERY withdrawn: ids 1..total). */
-function* batches(agencies: BenchAgency[], adminId: number) {
-  const total = ITEMS + Math.floor(ITEMS / (WITHDRAWN_EVERY - 1));
+function* batches(agencies: BenchAgency[], adminId: number, items = ITEMS) {
+  const total = items + Math.floor(items / (WITHDRAWN_EVERY - 1));
   const r = rng(SEED);
   for (let first = 1; first <= total; first += BATCH) yield rowsOf(r, first, Math.min(BATCH, total - first + 1), total, agencies, adminId);
 }
@@ -177,7 +177,8 @@ export async function loadSqlite(path: string): Promise<{ gov: number; seconds: 
   return { gov, seconds: (performance.now() - t0) / 1000, largest };
 }
 
-export async function loadPostgres(url: string): Promise<{ gov: number; seconds: number; largest: number; bytes: number }> {
+/** The demo agencies and users, then `items` public items (and the withdrawn ones) on a migrated PostgreSQL database. */
+export async function loadPostgres(url: string, items = ITEMS): Promise<{ gov: number; seconds: number; largest: number; bytes: number }> {
   const db = await openDatabase({ databaseUrl: url });
   await migrateToLatest(db);
   const { agencies, adminId, gov } = await seedAgencies(db);
@@ -192,7 +193,7 @@ export async function loadPostgres(url: string): Promise<{ gov: number; seconds:
     const columnsOf = (rows: unknown[][], width: number) => Array.from({ length: width }, (_, j) => rows.map((row) => row[j]));
     const t0 = performance.now();
     let n = 0;
-    for (const b of batches(agencies, adminId)) {
+    for (const b of batches(agencies, adminId, items)) {
       await c.query('BEGIN');
       await c.query(insItem, columnsOf(b.items, ITEM_COLUMNS.length));
       await c.query(insVersion, columnsOf(b.versions.map((v) => [...v, adminId]), VERSION_COLUMNS.length + 1));

@@ -37,6 +37,7 @@ import { registerApiDocs } from './api.js';
 import { isProbe, registerObservability } from './observability/index.js';
 import { genReqId, loggerOptions, type LogSettings } from './observability/logging.js';
 import { registerJobs } from './jobs.js';
+import { requestSite } from './csrf.js';
 
 export interface AppDeps {
   db: Db;
@@ -53,7 +54,7 @@ export interface AppDeps {
   rateLimits?: boolean;
   /**
    * GONGKAI_PAGE_CACHE: keep rendered pages in memory per data version (the work queue, the public
-   * catalogue's column and list pages; default on).
+   * catalogue's column, list and item pages; default on).
    */
   pageCache?: boolean;
   /** GONGKAI_STATIC_DIR: the site's own static files under /assets/. */
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionToken', null);
   app.decorateRequest('csrfToken', '');
+  app.decorateRequest('csrfConfirm', false);
   await app.register(cookie);
   await app.register(formbody);
   // First: every request counted, timed and logged; /healthz, /readyz, /metrics.
@@ -155,7 +157,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // CSRF: every state-changing request carries the token (form field _csrf or header
-  // x-csrf-token) matching the session's token, or for anonymous visitors the gk_csrf cookie.
+  // x-csrf-token) matching the session's token, or for anonymous visitors the gk_csrf cookie;
+  // a route marked csrf: 'same-origin' may instead be vouched for by the browser (csrf.ts).
   app.addHook('preHandler', async (req) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
     const body = req.body as Record<string, unknown> | undefined;
@@ -164,6 +167,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const query = req.query as Record<string, unknown> | undefined;
     const multipartToken = req.isMultipart() && typeof query?._csrf === 'string' ? query._csrf : undefined;
     const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? req.headers['x-csrf-token'] ?? multipartToken;
+    if (sent === undefined && req.routeOptions.config?.csrf === 'same-origin') {
+      // A form served alike to everyone (csrf.ts): the browser's own word on where it comes from.
+      const site = requestSite(req);
+      if (site === 'same') return;
+      if (site === 'unknown') {
+        req.csrfConfirm = true; // the handler shows the form again, with a token
+        return;
+      }
+    }
     if (typeof sent !== 'string' || !req.csrfToken || !safeEqual(sent, req.csrfToken)) {
       throw new HttpError(403, '表单已过期或来源不明（CSRF 校验失败），请刷新页面后重新提交。');
     }

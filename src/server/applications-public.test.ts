@@ -444,7 +444,8 @@ describe(`public application desk (${testDialect})`, () => {
     // The ID number and contact data are stored encrypted (src/crypto/columns.ts): not in the raw
     // row; opened with the process's key they are as typed.
     const stored = await appRow(trackingNumber);
-    assert.ok(!JSON.stringify(stored).includes('张三') && !JSON.stringify(stored).includes('X1'));
+    // ('<B>X1', not 'X1': two letters turn up in base64 ciphertext about once in ten runs.)
+    assert.ok(!JSON.stringify(stored).includes('张三') && !JSON.stringify(stored).includes('<B>X1') && !JSON.stringify(stored).includes('<b>X1'));
     const row = openColumns(installedDataKeys(), 'applications', stored);
     assert.equal(row.applicant_name, x('name'));
     assert.equal(row.contact_person, '<b>张三</b>');

@@ -114,6 +114,79 @@ describe(`social feedback and the column's back office (${testDialect})`, () => 
       assert.equal(r.statusCode, 415);
     });
 
+    test('the item page is the same for every visitor: no token, no cookie, not private; the browser vouches for the form instead', async () => {
+      const c = visitor();
+      const page = await c.get(`/xxgk/items/${w.shown.budget}`);
+      assert.equal(page.status, 200);
+      assert.equal(page.headers['set-cookie'], undefined, 'no cookie: a shared cache may keep the page');
+      assert.doesNotMatch(String(page.headers['cache-control'] ?? ''), /private|no-store/);
+      assert.doesNotMatch(page.body, /name="_csrf"/);
+      assert.match(page.body, new RegExp(`<form method="post" action="/xxgk/items/${w.shown.budget}/feedback"`));
+      assert.equal((await visitor().get(`/xxgk/items/${w.shown.budget}`)).body, page.body, 'another visitor: the same bytes');
+
+      const post = (headers: Record<string, string>, form: Record<string, string> = { useful: 'yes' }, who = visitor()) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/xxgk/items/${w.shown.budget}/feedback`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'xxgk.example.gov.cn', ...headers },
+          payload: new URLSearchParams(form).toString(),
+          remoteAddress: who.ip,
+        });
+      const count = async () => (await feedbackRows()).length;
+      let n = await count();
+      // Accepted: the browser says the form is this site's.
+      const accepted: Array<Record<string, string>> = [{ 'sec-fetch-site': 'same-origin' }, { origin: 'https://xxgk.example.gov.cn' }, { origin: 'http://xxgk.example.gov.cn:8080', host: 'xxgk.example.gov.cn:8080' }, { origin: 'https://xxgk.example.gov.cn', host: 'xxgk.example.gov.cn:443' }];
+      for (const headers of accepted) {
+        const r = await post(headers);
+        assert.equal(r.statusCode, 303, JSON.stringify(headers));
+        assert.equal(await count(), ++n);
+      }
+      // Refused, nothing stored: another site, even with an Origin that would pass, or a token that is wrong.
+      const refused: Array<Record<string, string>> = [
+        { 'sec-fetch-site': 'cross-site' },
+        { 'sec-fetch-site': 'same-site' },
+        { 'sec-fetch-site': 'none' },
+        { 'sec-fetch-site': 'cross-site', origin: 'https://xxgk.example.gov.cn' },
+        { origin: 'https://evil.example.com' },
+        { origin: 'https://xxgk.example.gov.cn.evil.example.com' },
+        { origin: 'null' },
+        { origin: 'http://xxgk.example.gov.cn:8080' },
+      ];
+      for (const headers of refused) {
+        const r = await post(headers);
+        assert.equal(r.statusCode, 403, JSON.stringify(headers));
+        assert.match(text(r.body), /CSRF 校验失败/);
+      }
+      assert.equal((await post({ 'sec-fetch-site': 'same-origin' }, { useful: 'yes', _csrf: 'x'.repeat(32) })).statusCode, 403, 'a token sent must be right');
+      assert.equal(await count(), n);
+
+      // A browser that says nothing: the form again, what was typed kept, now with a token; sent once more, it is accepted.
+      const quiet = visitor();
+      const first = await post({}, { useful: 'no', comment: '旧浏览器的意见' }, quiet);
+      assert.equal(first.statusCode, 403);
+      assert.match(text(first.body), /请核对后再点一次“提交评价”/);
+      assert.ok(first.body.includes('旧浏览器的意见'), 'the comment is kept');
+      assert.match(String(first.headers['cache-control']), /private/);
+      assert.equal(await count(), n, 'nothing stored yet');
+      const token = /name="_csrf" value="([^"]+)"/.exec(first.body)?.[1];
+      const cookie = String(first.headers['set-cookie']).split(';')[0]!;
+      assert.ok(token && cookie.startsWith('gk_csrf='), 'a token and its cookie');
+      assert.equal((await post({ cookie }, { useful: 'no', comment: '旧浏览器的意见', _csrf: token }, quiet)).statusCode, 303);
+      assert.equal(await count(), n + 1);
+      assert.equal((await feedbackRows()).at(-1)!.body, '旧浏览器的意见');
+    });
+
+    test('other public forms still need their token: a complaint vouched for by the browser alone is refused', async () => {
+      const r = await t.app.inject({
+        method: 'POST',
+        url: `/xxgk/${w.agencies.town}/complaint`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+        payload: new URLSearchParams({ body: '内容' }).toString(),
+        remoteAddress: visitor().ip,
+      });
+      assert.equal(r.statusCode, 403);
+    });
+
     test(`rate limit: ${FEEDBACK_LIMITS.rating.max} ratings an hour per address; invalid forms do not count; other addresses unaffected`, async () => {
       const c = visitor();
       for (let i = 0; i < 3; i++) assert.equal((await rate(c, w.shown.budget, { useful: 'x' })).status, 422);

@@ -153,6 +153,59 @@ describe(`public catalogue pages follow changes made in the database (${testDial
     assert.ok(links(await get(`/xxgk/${w.agencies.town}/catalogue`), w.shown.village), 'links(await get(`/xxgk/${w.agencies.town}/catalogue`), w.shown.village)');
   });
 
+  test('an item page follows its item: a corrected title, a withdrawal, a move, a rename of its agency; the same bytes while nothing changed', async () => {
+    const url = `/xxgk/items/${w.shown.budget}`;
+    const first = await get(url);
+    assert.equal(await get(url), first, 'the second rendering (its agency now known): the same page');
+    assert.equal(await get(url), first, 'from the cache: the same page');
+    const item = await k().selectFrom('catalogue_items').select('published_version_id').where('id', '=', w.shown.budget).executeTakeFirstOrThrow();
+    const title = await k().selectFrom('catalogue_versions').select('title').where('id', '=', item.published_version_id!).executeTakeFirstOrThrow();
+    await k().updateTable('catalogue_versions').set({ title: '预算公开（更正）' }).where('id', '=', item.published_version_id!).execute();
+    try {
+      assert.match(await get(url), /<h1>预算公开（更正）<\/h1>/);
+    } finally {
+      await k().updateTable('catalogue_versions').set({ title: title.title }).where('id', '=', item.published_version_id!).execute();
+    }
+    assert.equal(await get(url), first, 'the title restored');
+    await k().updateTable('catalogue_items').set({ withdrawn_at: new Date().toISOString() }).where('id', '=', w.shown.budget).execute();
+    try {
+      await get(url, 404);
+    } finally {
+      await k().updateTable('catalogue_items').set({ withdrawn_at: null }).where('id', '=', w.shown.budget).execute();
+    }
+    assert.equal(await get(url), first);
+    await get(url);
+    await k().updateTable('catalogue_items').set({ agency_id: w.agencies.dept }).where('id', '=', w.shown.budget).execute();
+    try {
+      const moved = await get(url);
+      assert.ok(moved.includes(`href="/xxgk/${w.agencies.dept}"`) && !moved.includes(`href="/xxgk/${w.agencies.town}"`), 'the breadcrumbs name the new column');
+    } finally {
+      await k().updateTable('catalogue_items').set({ agency_id: w.agencies.town }).where('id', '=', w.shown.budget).execute();
+    }
+    assert.equal(await get(url), first);
+    await k().updateTable('agencies').set({ name: '永安街道办事处' }).where('id', '=', w.agencies.town).execute();
+    try {
+      assert.ok((await get(url)).includes('永安街道办事处'), 'the column renamed');
+    } finally {
+      await k().updateTable('agencies').set({ name: '永安镇人民政府' }).where('id', '=', w.agencies.town).execute();
+    }
+    assert.equal(await get(url), first);
+  });
+
+  test("the guide follows the agency's office details changed in the database", async () => {
+    const url = `/xxgk/${w.agencies.town}/guide`;
+    const first = await get(url);
+    assert.equal(await get(url), first, 'nothing changed: the same page');
+    const old = await k().selectFrom('agencies').select('office_phone').where('id', '=', w.agencies.town).executeTakeFirstOrThrow();
+    await k().updateTable('agencies').set({ office_phone: '0632-7654321' }).where('id', '=', w.agencies.town).execute();
+    try {
+      assert.ok((await get(url)).includes('0632-7654321'), 'the new phone number');
+    } finally {
+      await k().updateTable('agencies').set({ office_phone: old.office_phone }).where('id', '=', w.agencies.town).execute();
+    }
+    assert.equal(await get(url), first);
+  });
+
   test('the counts: only an agency whose catalogue changed is counted again', async () => {
     const cache = new PublicCountCache();
     const ids = [w.agencies.town, w.agencies.village, w.agencies.community];
@@ -201,7 +254,7 @@ describe(`public catalogue pages follow changes made in the database (${testDial
 
     test('the same pages, as current', async () => {
       const other = new Client(plain, '10.66.0.2');
-      for (const url of ['/xxgk', `/xxgk/${w.agencies.town}`, `/xxgk/${w.agencies.gov}/catalogue?category=art20.7&page=1`, `/xxgk/${w.agencies.town}/catalogue?dept=${w.agencies.village}`]) {
+      for (const url of ['/xxgk', `/xxgk/${w.agencies.town}`, `/xxgk/${w.agencies.gov}/catalogue?category=art20.7&page=1`, `/xxgk/${w.agencies.town}/catalogue?dept=${w.agencies.village}`, `/xxgk/items/${w.shown.budget}`, `/xxgk/${w.agencies.town}/guide`]) {
         assert.equal((await other.get(url)).body, await get(url), url);
       }
       await k().updateTable('catalogue_items').set({ withdrawn_at: new Date().toISOString() }).where('id', '=', w.shown.village).execute();

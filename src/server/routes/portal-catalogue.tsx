@@ -72,6 +72,7 @@ export const MAX_PAGE = 10_000;
 export const MAX_LIST_PAGE = 500;
 /** Rendered platform, column and catalogue pages kept in memory (each 10–40 kB). */
 const PAGE_CACHE_ENTRIES = 500;
+const CONFIRM_RATING = '您的浏览器未说明这次提交来自本网站。为防止跨站伪造，请核对后再点一次“提交评价”。';
 
 const ITEM_NOT_FOUND = '未找到该信息。它可能尚未发布、已被撤回，或者地址有误。';
 const COLUMN_NOT_FOUND = '未找到该专栏，请从政府信息公开首页选择行政机关。';
@@ -317,8 +318,11 @@ export function register(app: FastifyInstance): void {
   app.get(`${XXGK}/:agency/guide`, async (req, reply) => {
     const r = await resolveColumn(req, reply);
     if (!r) return reply;
-    const guide = buildGuide(r.tree, r.column, r.tree.isColumn(r.column));
-    return sendPage(reply, <GuidePage guide={guide} urls={{ apply: `/apply?agency=${r.column.id}`, track: '/track' }} />);
+    // Made from the agency records alone (the tree): kept while the agencies' counter stands.
+    return cachedPage(reply, `guide:${r.column.id}`, r.version ? String(r.version.agencies) : null, async () => {
+      const guide = buildGuide(r.tree, r.column, r.tree.isColumn(r.column));
+      return <GuidePage guide={guide} urls={{ apply: `/apply?agency=${r.column.id}`, track: '/track' }} />;
+    });
   });
 
   app.get(`${XXGK}/:agency/rules`, async (req, reply) => {
@@ -452,26 +456,60 @@ export function register(app: FastifyInstance): void {
     return id;
   };
 
-  async function showItem(req: FastifyRequest, reply: FastifyReply, id: number, form: { values: Record<string, string>; errors: FormErrors; thanks: boolean }) {
+  /** The item page's markup, or null when the item is not public (404). */
+  async function renderItem(id: number, form: { values: Record<string, string>; errors: FormErrors; thanks: boolean; csrfToken?: string }) {
     const found = await publicItemPage(db.kysely, id);
-    if (!found) throw new NotFoundError(ITEM_NOT_FOUND);
+    if (!found) return null;
     const { tree } = await currentTree();
     const column = tree.columnOf(found.item.agencyId);
-    if (!column) throw new NotFoundError(ITEM_NOT_FOUND);
-    reply.header('cache-control', 'private, no-cache');
-    return sendPage(reply, <ItemPage column={column} item={found.item} files={found.files} history={found.history} csrfToken={req.csrfToken} {...form} />);
+    if (!column) return null;
+    return { agencyId: found.item.agencyId, html: Buffer.from(renderPage(<ItemPage column={column} item={found.item} files={found.files} history={found.history} {...form} />)) };
   }
 
-  app.get(`${XXGK}/items/:id`, async (req, reply) => showItem(req, reply, itemId(req), { values: {}, errors: {}, thanks: param(req.query, 'feedback') === 'thanks' }));
+  /**
+   * An item page as answered to a GET: the same for every visitor (its rating form carries no
+   * token), so the deployment's micro-cache may keep it, and kept here per data version. The
+   * version is that of the item's agency, read before the item: an item's agency is learnt by its
+   * first rendering, which is not kept; from the second on, the version read first guards the
+   * page (an item moved to another agency moves the old agency's counter too).
+   */
+  const itemPages = new VersionedCache<Buffer>(PAGE_CACHE_ENTRIES);
+  const itemAgencies = new Map<number, number>();
+  app.get(`${XXGK}/items/:id`, async (req, reply) => {
+    const id = itemId(req);
+    const thanks = param(req.query, 'feedback') === 'thanks';
+    const agencyId = cachePages && !thanks ? itemAgencies.get(id) : undefined;
+    const version = agencyId === undefined ? null : versionKey(await catalogueVersion(db.kysely, [agencyId]));
+    const hit = version === null ? undefined : itemPages.get(`${id}`, version);
+    if (hit) return reply.type('text/html; charset=utf-8').send(hit);
+    const page = await renderItem(id, { values: {}, errors: {}, thanks });
+    if (!page) {
+      itemAgencies.delete(id);
+      throw new NotFoundError(ITEM_NOT_FOUND);
+    }
+    if (cachePages && !thanks) {
+      if (version !== null && page.agencyId === agencyId) itemPages.set(`${id}`, version, page.html);
+      else {
+        if (itemAgencies.size >= PAGE_CACHE_ENTRIES * 4) itemAgencies.clear();
+        itemAgencies.set(id, page.agencyId);
+      }
+    }
+    return reply.type('text/html; charset=utf-8').send(page.html);
+  });
 
-  app.post(`${XXGK}/items/:id/feedback`, async (req, reply) => {
+  app.post(`${XXGK}/items/:id/feedback`, { config: { csrf: 'same-origin' } }, async (req, reply) => {
     refuseMultipart(req);
     const id = itemId(req);
     const values = formValues(req.body, RATING_FIELDS);
-    const again = (errors: FormErrors, status: number) => {
-      reply.code(status);
-      return showItem(req, reply, id, { values, errors, thanks: false });
+    // The answer to a POST is this visitor's own: its form carries the token.
+    const again = async (errors: FormErrors, status: number) => {
+      const page = await renderItem(id, { values, errors, thanks: false, csrfToken: req.csrfToken });
+      if (!page) throw new NotFoundError(ITEM_NOT_FOUND);
+      reply.header('cache-control', 'private, no-cache');
+      return reply.code(status).type('text/html; charset=utf-8').send(page.html);
     };
+    // A browser that said nothing of where the form came from (csrf.ts): once more, with a token.
+    if (req.csrfConfirm) return again({ _form: CONFIRM_RATING }, 403);
     const parsed = ratingSchema.safeParse(req.body ?? {});
     if (!parsed.success) return again(fieldErrors(parsed.error), 422);
     // Only a public item can be rated: anything else is the item page's own 404.

@@ -19,7 +19,12 @@ export interface ItemPageProps {
   item: PublicItem;
   files: readonly PublicFile[];
   history: ReadonlyArray<Omit<PublicVersion, 'title'>>;
-  csrfToken: string;
+  /**
+   * Only when the page answers a POST (errors, a confirmation): the page a GET answers is the same
+   * for every visitor, so that caches may keep it, and its rating form carries no token — the
+   * browser vouches for it instead (server/csrf.ts).
+   */
+  csrfToken?: string;
   values: FormValues;
   errors: FormErrors;
   /** The rating was just recorded (Post/Redirect/Get). */
@@ -177,7 +182,7 @@ export function ItemPage(p: ItemPageProps) {
         {p.thanks ? <Flash>感谢您的评价。我们会据此改进信息公开工作。</Flash> : null}
         <ErrorSummary errors={p.errors} order={RATING_FIELDS} title={p.errors._form ? '未能提交' : undefined} />
         <form method="post" action={`${itemUrl(item.id)}/feedback`} class="stack" novalidate>
-          <input type="hidden" name="_csrf" value={p.csrfToken} />
+          {p.csrfToken ? <input type="hidden" name="_csrf" value={p.csrfToken} /> : null}
           <RadioGroup
             name="useful"
             label="评价"
