@@ -89,7 +89,7 @@ import {
   type OnlineApplication,
 } from './application.schema.js';
 import { ClockInputError } from './clock.js';
-import { AlreadySubmittedError, formTokenUsed, isFormToken, recordSubmission } from './online-submissions.js';
+import { AlreadySubmittedError, formTokenUsed, isIdempotencyKey, recordSubmission } from './online-submissions.js';
 import { FeeInputError, feeByPages, feeForNthItem } from './fee.js';
 import { REVIEW_KIND_LABELS } from './reconsideration.js';
 import { formatTrackingNumber, hashTrackingSecret, newTrackingSecret, normalizeSecret, normalizeTrackingNumber, verifyTrackingSecret } from './tracking.js';
@@ -269,7 +269,8 @@ function onlineSpec(v: OnlineApplication, today: string, at: string): CreateSpec
  */
 export async function submitOnlineForm(db: Db, deps: ServiceDeps, input: unknown, formToken: string): Promise<IntakeResult & { receiptKey: string }> {
   const v = parseInput(onlineApplicationSchema, input);
-  if (!isFormToken(formToken)) throw new ValidationError({ _form: '申请表已失效，请重新提交。' });
+  // The form's one-time token, or an API client's Idempotency-Key (the same rules: online-submissions.ts).
+  if (!isIdempotencyKey(formToken)) throw new ValidationError({ _form: '申请表已失效，请重新提交。' });
   if (await formTokenUsed(db.kysely, formToken)) throw new AlreadySubmittedError();
   const { today, at } = clockOf(deps);
   return db.kysely.transaction().execute(async (trx) => {

@@ -11,7 +11,8 @@ import { ValidationError } from '../validation.js';
 import { openTestDb, testDialect } from '../../test/support/db.js';
 import { fixedClock, personInput, setupDesk, type Desk } from '../../test/support/application-fixtures.js';
 import { findByTracking, submitOnlineForm } from './application.service.js';
-import { AlreadySubmittedError, formTokenUsed, isFormToken, newFormToken, RECEIPT_TTL_MS, takeReceipt } from './online-submissions.js';
+import { AlreadySubmittedError, formTokenUsed, isFormToken, isIdempotencyKey, newFormToken, peekReceipt, RECEIPT_TTL_MS, receiptKeyOf, receiptWaiting, takeReceipt } from './online-submissions.js';
+import { randomUUID } from 'node:crypto';
 
 describe(`one-time form tokens and receipts (${testDialect})`, () => {
   let db: Db;
@@ -32,6 +33,32 @@ describe(`one-time form tokens and receipts (${testDialect})`, () => {
     assert.ok(isFormToken(a));
     assert.notEqual(a, newFormToken());
     for (const bad of [undefined, null, 42, '', 'abc', `${a}x`, `${a.slice(0, 42)}+`, `${a.slice(0, 42)}/`]) assert.equal(isFormToken(bad), false, String(bad));
+  });
+
+  test('idempotency keys and receipt keys: a UUID or a form token is a key; the receipt key is derived one-way, the same for the same token', () => {
+    for (const good of [randomUUID(), newFormToken(), 'a'.repeat(32), 'Z'.repeat(128)]) assert.ok(isIdempotencyKey(good), good);
+    for (const bad of [undefined, 7, '', 'a'.repeat(31), 'a'.repeat(129), `${'a'.repeat(40)}+`, `${'a'.repeat(40)}=`, `${'a'.repeat(40)}\n`, '密'.repeat(40)]) assert.equal(isIdempotencyKey(bad), false, String(bad));
+    const t = newFormToken();
+    assert.equal(receiptKeyOf(t), receiptKeyOf(t));
+    assert.notEqual(receiptKeyOf(t), receiptKeyOf(newFormToken()));
+    assert.notEqual(receiptKeyOf(t), t);
+    assert.match(receiptKeyOf(t), /^[A-Za-z0-9_-]{43}$/, 'a receipt key as takeReceipt expects it');
+  });
+
+  test('receiptWaiting: there until taken or expired; the form token leads to it', async () => {
+    const token = newFormToken();
+    const r = await submitOnlineForm(db, deps, personInput(desk.agencyA), token);
+    assert.equal(r.receiptKey, receiptKeyOf(token));
+    assert.equal(await receiptWaiting(db.kysely, r.receiptKey), true);
+    assert.equal(await receiptWaiting(db.kysely, receiptKeyOf(newFormToken())), false);
+    assert.equal(await receiptWaiting(db.kysely, r.receiptKey, new Date(Date.now() + RECEIPT_TTL_MS + 1000)), false, 'expired');
+    // Peeking (the API's replies to retries) leaves it there; taking clears it.
+    assert.equal((await peekReceipt(db.kysely, r.receiptKey))?.secret, r.secret);
+    assert.equal((await peekReceipt(db.kysely, r.receiptKey))?.trackingNumber, r.trackingNumber);
+    assert.equal(await peekReceipt(db.kysely, r.receiptKey, new Date(Date.now() + RECEIPT_TTL_MS + 1000)), null, 'expired');
+    assert.ok(await takeReceipt(db.kysely, r.receiptKey));
+    assert.equal(await receiptWaiting(db.kysely, r.receiptKey), false, 'taken');
+    assert.equal(await peekReceipt(db.kysely, r.receiptKey), null);
   });
 
   test('one token, one application: sent again, or twice at once, it is AlreadySubmittedError and nothing more is stored', async () => {

@@ -8,11 +8,21 @@
  *   on the key, then finds it and rolls back, taking nothing).
  * - The 查询码 exists in clear only when the application is created (only its hash is kept with
  *   the case). To show it once on the GET page after the redirect, it is kept here briefly,
- *   encrypted (AES-256-GCM) under a key derived from a random receipt key that only the
- *   applicant's browser holds, in an HttpOnly cookie; the row is found by the receipt key's
+ *   encrypted (AES-256-GCM) under a key derived from a receipt key that only the applicant's
+ *   browser holds (derived in turn from the form token), in an HttpOnly cookie; the row is found by the receipt key's
  *   SHA-256. The database alone cannot read it, the cookie alone is nothing, neither is ever in a
  *   URL or a log line. Taking the receipt clears it (one winner when two requests race); unused
  *   receipts are cleared after RECEIPT_TTL_MS.
+ *
+ * - An answer that never arrived (the connection cut, a 503 while the database died in the
+ *   COMMIT) leaves the applicant not knowing whether the application exists. The receipt key is
+ *   therefore derived from the form token (receiptKeyOf): the same form sent again finds its
+ *   submission and, while the receipt is neither taken nor expired, gets it — the same tracking
+ *   number and 查询码, nothing created twice. The JSON API does the same for a client's
+ *   Idempotency-Key (a random key of its own, isIdempotencyKey), answering every retry until the
+ *   receipt expires (peekReceipt). Holding the token or the key is holding the receipt for
+ *   RECEIPT_TTL_MS: both are random, never in a URL or a log line,
+ *   and only their hashes are stored.
  *
  * Nodes keep no state: everything is in the database, so any node serves the redirect's GET.
  */
@@ -35,6 +45,20 @@ export function newFormToken(): string {
 /** Whether a value looks like a form token (anything else is not one of ours). */
 export function isFormToken(v: unknown): v is string {
   return typeof v === 'string' && TOKEN.test(v);
+}
+
+/**
+ * Whether a value may name an API submission (the Idempotency-Key header): 32 to 128 letters,
+ * digits, '-' or '_' — a UUID, or random bytes in base64url — enough to be unguessable, since
+ * the key retrieves the receipt.
+ */
+export function isIdempotencyKey(v: unknown): v is string {
+  return typeof v === 'string' && /^[A-Za-z0-9_-]{32,128}$/.test(v);
+}
+
+/** The receipt key of a submission, derived from its form token or idempotency key (one-way). */
+export function receiptKeyOf(token: string): string {
+  return createHash('sha256').update(`gongkai receipt key:${token}`, 'utf8').digest('base64url');
 }
 
 /** The form was submitted already: nothing new was created. */
@@ -85,7 +109,7 @@ function open(receiptKey: string, receiptId: string, box: string): string | null
  * (the caller's transaction must roll back).
  */
 export async function recordSubmission(trx: Q, s: { formToken: string; applicationId: number; secret: string; now: Date }): Promise<string> {
-  const receiptKey = randomBytes(32).toString('base64url');
+  const receiptKey = receiptKeyOf(s.formToken);
   const receiptId = sha256(receiptKey);
   const at = s.now.toISOString();
   const row = await trx
@@ -118,11 +142,34 @@ export interface Receipt {
   secret: string;
 }
 
+/** Whether the receipt of `receiptKey` is still there to be taken (neither taken nor expired). */
+export async function receiptWaiting(db: Q, receiptKey: string, now = new Date()): Promise<boolean> {
+  const r = await db
+    .selectFrom('online_submissions')
+    .select('receipt_expires_at')
+    .where('receipt_id', '=', sha256(receiptKey))
+    .where('receipt_box', 'is not', null)
+    .executeTakeFirst();
+  return r?.receipt_expires_at != null && r.receipt_expires_at >= now.toISOString();
+}
+
 /**
  * The receipt of `receiptKey`, once: it is cleared as it is taken (of two requests racing, one
  * gets it). null when unknown, already taken, expired or not readable.
  */
 export async function takeReceipt(db: Kysely<Database>, receiptKey: string, now = new Date()): Promise<Receipt | null> {
+  return readReceipt(db, receiptKey, now, true);
+}
+
+/**
+ * The receipt of `receiptKey`, left in place (the API's answer to every retry of one
+ * Idempotency-Key until the receipt expires). null when unknown, taken, expired or not readable.
+ */
+export async function peekReceipt(db: Kysely<Database>, receiptKey: string, now = new Date()): Promise<Receipt | null> {
+  return readReceipt(db, receiptKey, now, false);
+}
+
+async function readReceipt(db: Kysely<Database>, receiptKey: string, now: Date, take: boolean): Promise<Receipt | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(receiptKey)) return null;
   const receiptId = sha256(receiptKey);
   return db.transaction().execute(async (trx) => {
@@ -140,13 +187,15 @@ export async function takeReceipt(db: Kysely<Database>, receiptKey: string, now 
       .where('online_submissions.receipt_id', '=', receiptId)
       .executeTakeFirst();
     if (!row || row.receipt_box === null) return null;
-    const taken = await trx
-      .updateTable('online_submissions')
-      .set({ receipt_id: null, receipt_box: null, receipt_expires_at: null })
-      .where('receipt_id', '=', receiptId)
-      .where('receipt_box', 'is not', null)
-      .executeTakeFirst();
-    if (Number(taken.numUpdatedRows) !== 1) return null;
+    if (take) {
+      const taken = await trx
+        .updateTable('online_submissions')
+        .set({ receipt_id: null, receipt_box: null, receipt_expires_at: null })
+        .where('receipt_id', '=', receiptId)
+        .where('receipt_box', 'is not', null)
+        .executeTakeFirst();
+      if (Number(taken.numUpdatedRows) !== 1) return null;
+    }
     if (row.receipt_expires_at === null || row.receipt_expires_at < now.toISOString()) return null;
     const secret = open(receiptKey, receiptId, row.receipt_box);
     return secret === null ? null : { applicationId: row.application_id, trackingNumber: row.tracking_number, agencyName: row.agency_name, secret };

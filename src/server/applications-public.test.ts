@@ -10,6 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
 import { Client, openTestApp, type TestApp } from '../../test/support/app.js';
 import { calendar, PERSON, personInput } from '../../test/support/application-fixtures.js';
 import { testDialect } from '../../test/support/db.js';
@@ -89,9 +90,10 @@ describe(`public application desk (${testDialect})`, () => {
   const track = (c: Client, trackingNumber: string, secret: string) => c.post('/track', { trackingNumber, secret });
 
   /** A JSON request with the client's cookies (and, unless csrf: false, its CSRF token in the header). */
-  async function api(c: Client, url: string, body: unknown, opts: { csrf?: boolean; method?: 'POST' | 'GET' } = {}) {
+  async function api(c: Client, url: string, body: unknown, opts: { csrf?: boolean; method?: 'POST' | 'GET'; headers?: Record<string, string> } = {}) {
     if (!c.cookies.has('gk_csrf')) await c.get('/track');
     const headers: Record<string, string> = {
+      ...opts.headers,
       cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
       'content-type': 'application/json',
     };
@@ -226,16 +228,91 @@ describe(`public application desk (${testDialect})`, () => {
     assert.equal(await count(), before);
     assert.equal(await t.db.kysely.selectFrom('applications').select('id').where('applicant_name', '=', '改过的名字').executeTakeFirst(), undefined);
 
-    // Two copies of one fresh form at once: one application, one "already submitted".
+    // Two copies of one fresh form at once (a double click): one application; both answers lead
+    // to its receipt (the second waited for the first), which the browser then reads once.
     const d = client();
     const fresh = await formToken(d);
     const answers = await Promise.all([d.post('/apply', { ...form(), formToken: fresh }), d.post('/apply', { ...form(), formToken: fresh })]);
-    assert.deepEqual(answers.map((r) => r.status).sort(), [303, 409]);
+    assert.deepEqual(answers.map((r) => r.status), [303, 303]);
     assert.equal(await count(), before + 1);
+    assert.equal((await d.get('/apply/done')).status, 200);
+    assert.equal((await d.post('/apply', { ...form(), formToken: fresh })).status, 409, 'the receipt read: the plain 409');
 
     // A new form (a new token) is a new application.
     await apply(c);
     assert.equal(await count(), before + 2);
+  });
+
+  test('the answer never arrived: the same form sent again gets it (the same number and 查询码, once), and nothing is created twice', async () => {
+    const count = async () => (await t.db.kysely.selectFrom('applications').select('id').execute()).length;
+    const before = await count();
+    const c = client();
+    const token = await formToken(c);
+    const first = await c.post('/apply', { ...form(), formToken: token });
+    assert.equal(first.status, 303);
+    c.cookies.delete('gk_receipt'); // the answer is lost on its way: the browser never gets the cookie
+    assert.equal(await count(), before + 1, 'the application exists');
+    const again = await c.post('/apply', { ...form(), formToken: token });
+    assert.equal(again.status, 303, 'the first answer, again');
+    assert.equal(again.headers.location, '/apply/done');
+    const done = await c.get('/apply/done');
+    assert.equal(done.status, 200);
+    const trackingNumber = /id="tracking-number"[^>]*>([^<]+)</.exec(done.body)![1]!;
+    const secret = /id="tracking-secret"[^>]*>([^<]+)</.exec(done.body)![1]!;
+    assert.equal(await count(), before + 1, 'nothing created twice');
+    const newest = await t.db.kysely.selectFrom('applications').select('tracking_number').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    assert.equal(trackingNumber, newest.tracking_number, "the receipt of the form's own application");
+    assert.equal((await track(client(), trackingNumber, secret)).status, 200, 'its 查询码 works');
+    // Read once: then the plain "already submitted", with no receipt.
+    const third = await c.post('/apply', { ...form(), formToken: token });
+    assert.equal(third.status, 409);
+    assert.equal(third.headers['set-cookie'], undefined);
+    // Not after RECEIPT_TTL_MS either (a receipt nobody read is forgotten).
+    const d = client();
+    const late = await formToken(d);
+    assert.equal((await d.post('/apply', { ...form(), formToken: late })).status, 303);
+    d.cookies.delete('gk_receipt');
+    await t.db.kysely.updateTable('online_submissions').set({ receipt_expires_at: new Date(Date.now() - 1000).toISOString() }).where('receipt_expires_at', 'is not', null).execute();
+    assert.equal((await d.post('/apply', { ...form(), formToken: late })).status, 409);
+  });
+
+  test('the API with an Idempotency-Key: every retry gets the first answer for 10 minutes, then 409; a bad key is refused; nothing is created twice', async () => {
+    const count = async () => (await t.db.kysely.selectFrom('applications').select('id').execute()).length;
+    const before = await count();
+    const c = client();
+    const key = randomUUID();
+    const body = { ...form(), agencyId: yongan };
+    const first = await api(c, '/api/v1/applications', body, { headers: { 'idempotency-key': key } });
+    assert.equal(first.status, 200, first.body);
+    const retry = await api(c, '/api/v1/applications', { ...body, description: '重发时改过的内容' }, { headers: { 'idempotency-key': key } });
+    assert.equal(retry.status, 200, retry.body);
+    assert.deepEqual(retry.json, first.json, 'the same number and 查询码');
+    assert.equal(retry.headers['idempotent-replayed'], 'true');
+    assert.equal(first.headers['idempotent-replayed'], undefined);
+    const third = await api(c, '/api/v1/applications', body, { headers: { 'idempotency-key': key } });
+    assert.equal(third.status, 200, 'a retry of a retry: the same answer');
+    assert.deepEqual(third.json, first.json);
+    await t.db.kysely.updateTable('online_submissions').set({ receipt_expires_at: new Date(Date.now() - 1000).toISOString() }).where('receipt_expires_at', 'is not', null).execute();
+    const late = await api(c, '/api/v1/applications', body, { headers: { 'idempotency-key': key } });
+    assert.equal(late.status, 409);
+    assert.match(String(late.json.error), /已经提交过/);
+    assert.equal(await count(), before + 1);
+    // Two requests with one key at once: one application, the same answer to both.
+    const other = randomUUID();
+    const both = await Promise.all([0, 1].map(() => api(client(), '/api/v1/applications', body, { headers: { 'idempotency-key': other } })));
+    assert.deepEqual(both.map((r) => r.status), [200, 200]);
+    assert.deepEqual(both[0]!.json, both[1]!.json);
+    assert.equal(await count(), before + 2);
+    // Bad keys: 400 with the rule, nothing stored.
+    for (const bad of ['short', 'x'.repeat(129), `${'a'.repeat(40)}!`, `${'a'.repeat(40)} `, '中文'.repeat(20)]) {
+      const r = await api(client(), '/api/v1/applications', body, { headers: { 'idempotency-key': bad } });
+      assert.equal(r.status, 400, bad);
+      assert.match(String(r.json.error), /Idempotency-Key 请求头须为32至128个/);
+    }
+    // Without a key every request is a new application (as before).
+    await api(client(), '/api/v1/applications', body);
+    await api(client(), '/api/v1/applications', body);
+    assert.equal(await count(), before + 4);
   });
 
   test('a form without its token (or with a forged one) is shown again with a new token and the values, nothing created; field errors keep the token', async () => {

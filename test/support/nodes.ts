@@ -165,11 +165,11 @@ export class HttpClient {
   }
 
   /** The public JSON API: the CSRF token from GET /api/v1/csrf-token (asked once), then a JSON POST. */
-  async apiPost(base: string, path: string, body: unknown): Promise<HttpRes & { json: Record<string, unknown> }> {
+  async apiPost(base: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpRes & { json: Record<string, unknown> }> {
     if (!this.cookies.has('gk_csrf')) await this.request(`${base}/api/v1/csrf-token`);
     const r = await this.request(`${base}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': this.cookies.get('gk_csrf') ?? '' },
+      headers: { ...headers, 'content-type': 'application/json', 'x-csrf-token': this.cookies.get('gk_csrf') ?? '' },
       body: JSON.stringify(body),
     });
     let json: Record<string, unknown> = {};

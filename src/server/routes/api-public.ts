@@ -4,7 +4,13 @@
  *   GET  /api/v1/csrf-token    the caller's CSRF token (every POST sends it in x-csrf-token, with
  *                              the gk_csrf cookie this request sets)
  *   POST /api/v1/applications  online application: the web form's schema (onlineApplicationSchema),
- *                              rate-limited per address like the form → {tracking_number, secret}
+ *                              rate-limited per address like the form → {tracking_number, secret}.
+ *                              With an Idempotency-Key header (32–128 of [A-Za-z0-9_-], e.g. a
+ *                              UUID) a retry after an answer that never arrived gets that answer
+ *                              (the same number and 查询码, for 10 minutes, with the header
+ *                              Idempotent-Replayed: true) and creates nothing; later, 409 {error}.
+ *                              Without it each request is new.
+ *                              (online-submissions.ts; the form's one-time token does the same)
  *   POST /api/v1/track         {tracking_number, secret} → the public view (with the letters and the
  *                              files the applicant may download), or 404 {error}
  *   POST /api/v1/track/letter  {tracking_number, secret, kind, seq?} → a letter addressed to the
@@ -27,7 +33,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { PublicApplicationView } from '../../applications/application.presenter.js';
 import { onlineApplicationSchema, trackingLookupSchema } from '../../applications/application.schema.js';
-import { lookUpTracking, submitOnline } from '../../applications/application.service.js';
+import { lookUpTracking, submitOnline, submitOnlineForm } from '../../applications/application.service.js';
+import { AlreadySubmittedError, formTokenUsed, isIdempotencyKey, peekReceipt, receiptKeyOf } from '../../applications/online-submissions.js';
 import type { AttachmentView } from '../../attachments/attachment.service.js';
 import { LIMITS as RATE_LIMITS } from '../../security/rate-limit.js';
 import { parseUrlId } from '../../portal/columns.js';
@@ -41,6 +48,9 @@ import { sendAttachment } from './attachments.js';
 import { parseReportYear, REPORT_NOT_FOUND } from './portal-reports.js';
 import { checkOnlineApplication, rateLimit, serviceDeps, TRACK_NOT_FOUND } from './public-desk.js';
 import { applicantAttachment, applicantLetter, sendLetter } from './track-downloads.js';
+
+const IDEMPOTENCY_KEY_INVALID = 'Idempotency-Key 请求头须为32至128个字母、数字、“-”或“_”（例如 UUID），每份申请一个。';
+const ALREADY_SUBMITTED = '这份申请已经提交过（同一 Idempotency-Key），本次没有重复提交；已超过10分钟，不再返回其申请编号和查询码。';
 
 export const IntakeOut = z
   .object({
@@ -181,18 +191,46 @@ export function registerPublicApi(app: FastifyInstance): void {
     method: 'POST',
     path: '/applications',
     summary:
-      '在线提交政府信息公开申请（公开；字段和校验规则与网上申请表单相同；每个地址每小时限提交一定次数，超过时 429 并带 Retry-After）。返回申请编号和只显示一次的查询码；收到申请之日以双方确认之日为准（条例第31条第（三）项）',
+      '在线提交政府信息公开申请（公开；字段和校验规则与网上申请表单相同；每个地址每小时限提交一定次数，超过时 429 并带 Retry-After）。返回申请编号和只显示一次的查询码；收到申请之日以双方确认之日为准（条例第31条第（三）项）。建议带 Idempotency-Key 请求头（32至128个字母、数字、“-”或“_”，如 UUID，每份申请一个）：未收到答复（连接中断、503）时用同一个键重发，10分钟内返回第一次的申请编号和查询码（带 Idempotent-Replayed: true 响应头），不会重复提交；超过10分钟则 409。键格式不对时 400',
     tag: 'public',
     auth: 'public',
     body: onlineApplicationSchema,
     response: IntakeOut,
     handler: async ({ req, reply }) => {
       reply.header('cache-control', 'no-store');
+      const key = req.headers['idempotency-key'];
+      if (key !== undefined && !isIdempotencyKey(key)) {
+        reply.code(400);
+        return { error: IDEMPOTENCY_KEY_INVALID };
+      }
+      /** The answer to the first request of this key (its receipt, until it expires; then 409). */
+      const replay = async (k: string) => {
+        const receipt = await peekReceipt(db.kysely, receiptKeyOf(k));
+        if (receipt) {
+          reply.header('idempotent-replayed', 'true');
+          return IntakeOut.parse({ tracking_number: receipt.trackingNumber, secret: receipt.secret });
+        }
+        reply.code(409);
+        return { error: ALREADY_SUBMITTED };
+      };
+      // A retry is neither checked again nor counted against the limit.
+      if (key !== undefined && (await formTokenUsed(db.kysely, key))) return replay(key);
       await checkOnlineApplication(db, req.body);
       const limited = await rateLimit(req, reply, RATE_LIMITS.apply);
       if (limited) return { error: limited };
-      const r = await submitOnline(db, deps, req.body);
-      return IntakeOut.parse({ tracking_number: r.trackingNumber, secret: r.secret });
+      if (key === undefined) {
+        const r = await submitOnline(db, deps, req.body);
+        return IntakeOut.parse({ tracking_number: r.trackingNumber, secret: r.secret });
+      }
+      try {
+        // The receipt stays for a retry: this answer may yet be lost on its way.
+        const r = await submitOnlineForm(db, deps, req.body, key);
+        return IntakeOut.parse({ tracking_number: r.trackingNumber, secret: r.secret });
+      } catch (e) {
+        // The same key in two requests at once: the second waited for the first's commit.
+        if (e instanceof AlreadySubmittedError) return replay(key);
+        throw e;
+      }
     },
   });
 

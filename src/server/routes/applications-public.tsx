@@ -3,7 +3,8 @@
  *
  *   GET  /apply        the online application form (条例第29条), with a one-time form token
  *   POST /apply        submit it: CSRF (app hook); the same form sent again (its token used) → 409
- *                      "already submitted", nothing created; checked field by field (422, values
+ *                      "already submitted", nothing created — or, when the first answer never
+ *                      arrived and its receipt is still there, that answer (303 to /apply/done); checked field by field (422, values
  *                      kept), then rate-limited per address (LIMITS.apply, 429 + Retry-After), then
  *                      submitOnlineForm; success → 303 to GET /apply/done (Post/Redirect/Get: a
  *                      reload never offers to send the form again), with the receipt key in an
@@ -29,7 +30,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { lookUpTracking, submitOnlineForm } from '../../applications/application.service.js';
-import { AlreadySubmittedError, formTokenUsed, isFormToken, newFormToken, RECEIPT_TTL_MS, takeReceipt } from '../../applications/online-submissions.js';
+import { AlreadySubmittedError, formTokenUsed, isFormToken, newFormToken, RECEIPT_TTL_MS, receiptKeyOf, receiptWaiting, takeReceipt } from '../../applications/online-submissions.js';
 import { normalizeSecret } from '../../applications/tracking.js';
 import { LIMITS as RATE_LIMITS } from '../../security/rate-limit.js';
 import { ValidationError } from '../../validation.js';
@@ -69,24 +70,30 @@ export function register(app: FastifyInstance): void {
       const token = formToken ?? newFormToken();
       return sendPage(reply, <ApplyPage csrfToken={req.csrfToken} formToken={token} agencies={await onlineAgencyGroups(db)} values={values} errors={errors} />);
     };
-    const alreadySubmitted = () => {
+    const toReceipt = (receiptKey: string) => {
+      // Post/Redirect/Get: the result page is a GET; the browser alone holds the key to its receipt.
+      reply.setCookie(RECEIPT_COOKIE, receiptKey, { ...cookieOptions(app.deps), path: RECEIPT_PATH, sameSite: 'strict', maxAge: RECEIPT_TTL_MS / 1000 });
+      return reply.redirect(RECEIPT_PATH, 303);
+    };
+    const alreadySubmitted = async (token: string) => {
+      // The answer to the first submission never arrived (its receipt is still there): that answer now.
+      const receiptKey = receiptKeyOf(token);
+      if (await receiptWaiting(db.kysely, receiptKey)) return toReceipt(receiptKey);
       reply.code(409);
       return sendPage(reply, <ApplyAlreadySubmittedPage />);
     };
     try {
       // The same form again: nothing is created, whatever it holds now (and nothing is counted).
-      if (formToken && (await formTokenUsed(db.kysely, formToken))) return alreadySubmitted();
+      if (formToken && (await formTokenUsed(db.kysely, formToken))) return await alreadySubmitted(formToken);
       // Invalid forms do not count against the limit: a citizen correcting mistakes is not locked out.
       await checkOnlineApplication(db, req.body);
       if (!formToken) return again({ _form: '申请表已失效（缺少表单标识），请核对后重新提交。' }, 422);
       const limited = await rateLimit(req, reply, RATE_LIMITS.apply);
       if (limited) return again({ _form: limited }, 429);
       const result = await submitOnlineForm(db, deps, req.body, formToken);
-      // Post/Redirect/Get: the result page is a GET; the browser alone holds the key to its receipt.
-      reply.setCookie(RECEIPT_COOKIE, result.receiptKey, { ...cookieOptions(app.deps), path: RECEIPT_PATH, sameSite: 'strict', maxAge: RECEIPT_TTL_MS / 1000 });
-      return reply.redirect(RECEIPT_PATH, 303);
+      return toReceipt(result.receiptKey);
     } catch (e) {
-      if (e instanceof AlreadySubmittedError) return alreadySubmitted();
+      if (e instanceof AlreadySubmittedError && formToken) return alreadySubmitted(formToken);
       if (e instanceof ValidationError) return again(e.fields, 422);
       throw e;
     }
