@@ -148,6 +148,20 @@ describe('configuration from the environment', () => {
     refused({ GONGKAI_DRAIN_SECONDS: '-1' }, /GONGKAI_DRAIN_SECONDS/);
   });
 
+  test('session timeouts: 30 minutes idle and 12 hours by default; bounds; the idle timeout no longer than the lifetime', () => {
+    assert.deepEqual(loadConfig({}).sessionTimeouts, { idleMs: 30 * 60_000, absoluteMs: 12 * 3600_000 });
+    assert.deepEqual(loadConfig({ GONGKAI_SESSION_IDLE_MINUTES: ' 15 ', GONGKAI_SESSION_MAX_HOURS: '８' }).sessionTimeouts, { idleMs: 15 * 60_000, absoluteMs: 8 * 3600_000 });
+    assert.deepEqual(loadConfig({ GONGKAI_SESSION_IDLE_MINUTES: '60', GONGKAI_SESSION_MAX_HOURS: '1' }).sessionTimeouts, { idleMs: 3600_000, absoluteMs: 3600_000 });
+    const refused = (env: Record<string, string>, message: RegExp) => assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(env));
+    refused({ GONGKAI_SESSION_IDLE_MINUTES: '4' }, /GONGKAI_SESSION_IDLE_MINUTES 必须是 5–480 之间的整数（分钟；收到「4」）/);
+    refused({ GONGKAI_SESSION_IDLE_MINUTES: '481' }, /GONGKAI_SESSION_IDLE_MINUTES/);
+    refused({ GONGKAI_SESSION_IDLE_MINUTES: '30m' }, /GONGKAI_SESSION_IDLE_MINUTES/);
+    refused({ GONGKAI_SESSION_MAX_HOURS: '0' }, /GONGKAI_SESSION_MAX_HOURS 必须是 1–72 之间的整数（小时/);
+    refused({ GONGKAI_SESSION_MAX_HOURS: '73' }, /GONGKAI_SESSION_MAX_HOURS/);
+    refused({ GONGKAI_SESSION_MAX_HOURS: '1.5' }, /GONGKAI_SESSION_MAX_HOURS/);
+    refused({ GONGKAI_SESSION_IDLE_MINUTES: '120', GONGKAI_SESSION_MAX_HOURS: '1' }, /GONGKAI_SESSION_IDLE_MINUTES（120 分钟）不能长于 GONGKAI_SESSION_MAX_HOURS（1 小时）/);
+  });
+
   for (const [env, message] of bad) {
     test(`refused: ${JSON.stringify(env)}`, () => {
       assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message));

@@ -9,6 +9,7 @@ import { DataKeyConfigError, parseDataKeys, type DataKeySource } from './crypto/
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SECURITY_POLICY, parsePolicy, POLICY_BOUNDS, type SecurityPolicy } from './accounts/security-policy.js';
 import { DEFAULT_AUDIT_RETENTION_DAYS, MIN_AUDIT_RETENTION_DAYS } from './audit/retention.js';
+import type { SessionTimeouts } from './accounts/session.js';
 
 export interface Config {
   port: number;
@@ -67,6 +68,11 @@ export interface Config {
    * GONGKAI_LOCKOUT_MINUTES); the security officer may change them later (src/accounts/security-policy.ts).
    */
   security: SecurityPolicy;
+  /**
+   * GONGKAI_SESSION_IDLE_MINUTES (5–480, default 30) and GONGKAI_SESSION_MAX_HOURS (1–72, default
+   * 12): a staff session ends after that long without a request, and after that long in any case.
+   */
+  sessionTimeouts: SessionTimeouts;
   /** GONGKAI_AUDIT_RETENTION_DAYS: audit rows older than this are archived and purged (at least 180, default 365). */
   auditRetentionDays: number;
   /** GONGKAI_AUDIT_ARCHIVE_DIR: where purged audit rows are archived (default <dataDir>/audit-archive). */
@@ -256,6 +262,20 @@ function drainSecondsOf(raw: string | undefined): number {
   return Number(v);
 }
 
+/** GONGKAI_SESSION_IDLE_MINUTES and GONGKAI_SESSION_MAX_HOURS (the idle timeout no longer than the lifetime). */
+function sessionTimeoutsOf(env: NodeJS.ProcessEnv): SessionTimeouts {
+  const read = (name: string, fallback: number, min: number, max: number, unit: string) => {
+    const raw = env[name];
+    const v = raw?.trim().normalize('NFKC') || String(fallback);
+    if (!/^\d{1,4}$/.test(v) || Number(v) < min || Number(v) > max) throw new ConfigError(`${name} 必须是 ${min}–${max} 之间的整数（${unit}；收到「${raw}」）`);
+    return Number(v);
+  };
+  const idleMinutes = read('GONGKAI_SESSION_IDLE_MINUTES', 30, 5, 480, '分钟');
+  const maxHours = read('GONGKAI_SESSION_MAX_HOURS', 12, 1, 72, '小时');
+  if (idleMinutes > maxHours * 60) throw new ConfigError(`GONGKAI_SESSION_IDLE_MINUTES（${idleMinutes} 分钟）不能长于 GONGKAI_SESSION_MAX_HOURS（${maxHours} 小时）`);
+  return { idleMs: idleMinutes * 60_000, absoluteMs: maxHours * 3600_000 };
+}
+
 /**
  * Every GONGKAI_ variable the program reads (config.test.ts checks this list against the sources
  * and the README). Any other GONGKAI_ name in the environment is most likely a typo that would
@@ -268,6 +288,7 @@ export const KNOWN_VARIABLES: readonly string[] = [
   'GONGKAI_DEBUG', 'GONGKAI_METRICS_TOKEN', 'GONGKAI_DRAIN_SECONDS', 'GONGKAI_DATA_KEYS', 'GONGKAI_DATA_KEY_FILE',
   'GONGKAI_PASSWORD_MIN_LENGTH', 'GONGKAI_PASSWORD_CLASSES', 'GONGKAI_PASSWORD_HISTORY', 'GONGKAI_PASSWORD_MAX_AGE_DAYS',
   'GONGKAI_LOCKOUT_THRESHOLD', 'GONGKAI_LOCKOUT_MINUTES', 'GONGKAI_AUDIT_RETENTION_DAYS', 'GONGKAI_AUDIT_ARCHIVE_DIR',
+  'GONGKAI_SESSION_IDLE_MINUTES', 'GONGKAI_SESSION_MAX_HOURS',
 ];
 const KNOWN = new Set(KNOWN_VARIABLES);
 
@@ -316,6 +337,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     drainSeconds: drainSecondsOf(env.GONGKAI_DRAIN_SECONDS),
     dataKeys: dataKeysOf(env),
     security: securityOf(env),
+    sessionTimeouts: sessionTimeoutsOf(env),
     auditRetentionDays: auditRetentionOf(env.GONGKAI_AUDIT_RETENTION_DAYS),
     auditArchiveDir: env.GONGKAI_AUDIT_ARCHIVE_DIR?.trim() ? resolve(env.GONGKAI_AUDIT_ARCHIVE_DIR.trim()) : resolve(dataDir, 'audit-archive'),
   };

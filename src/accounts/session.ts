@@ -10,10 +10,17 @@ import { compiledOnce } from '../db/compiled.js';
 import { globalVersion } from '../db/versions.js';
 
 export const SESSION_COOKIE = 'gk_session';
-/** Logged out after this long without a request. */
+/** Logged out after this long without a request (default; GONGKAI_SESSION_IDLE_MINUTES). */
 export const IDLE_TIMEOUT_MS = 30 * 60_000;
-/** Logged out after this long in any case. */
+/** Logged out after this long in any case (default; GONGKAI_SESSION_MAX_HOURS). */
 export const ABSOLUTE_TIMEOUT_MS = 12 * 3600_000;
+
+/** The installation's session timeouts (config.ts sessionTimeoutsOf). */
+export interface SessionTimeouts {
+  idleMs: number;
+  absoluteMs: number;
+}
+export const DEFAULT_SESSION_TIMEOUTS: Readonly<SessionTimeouts> = { idleMs: IDLE_TIMEOUT_MS, absoluteMs: ABSOLUTE_TIMEOUT_MS };
 
 export function newToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
@@ -29,7 +36,7 @@ export function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export async function createSession(db: Kysely<Database>, userId: number, ip: string | null, now = Date.now()): Promise<{ token: string; csrfToken: string }> {
+export async function createSession(db: Kysely<Database>, userId: number, ip: string | null, now = Date.now(), timeouts: Readonly<SessionTimeouts> = DEFAULT_SESSION_TIMEOUTS): Promise<{ token: string; csrfToken: string }> {
   const token = newToken();
   const csrfToken = newToken(24);
   const at = new Date(now).toISOString();
@@ -41,7 +48,7 @@ export async function createSession(db: Kysely<Database>, userId: number, ip: st
       csrf_token: csrfToken,
       created_at: at,
       last_seen_at: at,
-      expires_at: new Date(now + ABSOLUTE_TIMEOUT_MS).toISOString(),
+      expires_at: new Date(now + timeouts.absoluteMs).toISOString(),
       ip,
     })
     .execute();
@@ -71,12 +78,12 @@ const sessionQuery = compiledOnce(
  * The live session for a cookie token, refreshing its idle clock; null (and removed) if expired.
  * One query: the session with the counters that tell whether a cached actor is still current.
  */
-export async function loadSession(db: Kysely<Database>, token: string, now = Date.now()): Promise<LiveSession | null> {
+export async function loadSession(db: Kysely<Database>, token: string, now = Date.now(), timeouts: Readonly<SessionTimeouts> = DEFAULT_SESSION_TIMEOUTS): Promise<LiveSession | null> {
   if (!token || token.length > 100) return null;
   const id = sha256(token);
   const [s] = await sessionQuery(db, id);
   if (!s) return null;
-  const idle = now - Date.parse(s.last_seen_at) > IDLE_TIMEOUT_MS;
+  const idle = now - Date.parse(s.last_seen_at) > timeouts.idleMs;
   if (idle || now > Date.parse(s.expires_at)) {
     await db.deleteFrom('sessions').where('id', '=', id).execute();
     return null;
@@ -100,9 +107,9 @@ export async function destroyUserSessions(db: Kysely<Database>, userId: number, 
 }
 
 /** Removes expired sessions (run from a periodic job). */
-export async function purgeSessions(db: Kysely<Database>, now = Date.now()): Promise<void> {
+export async function purgeSessions(db: Kysely<Database>, now = Date.now(), timeouts: Readonly<SessionTimeouts> = DEFAULT_SESSION_TIMEOUTS): Promise<void> {
   await db
     .deleteFrom('sessions')
-    .where((eb) => eb.or([eb('expires_at', '<', new Date(now).toISOString()), eb('last_seen_at', '<', new Date(now - IDLE_TIMEOUT_MS).toISOString())]))
+    .where((eb) => eb.or([eb('expires_at', '<', new Date(now).toISOString()), eb('last_seen_at', '<', new Date(now - timeouts.idleMs).toISOString())]))
     .execute();
 }

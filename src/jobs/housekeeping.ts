@@ -22,7 +22,7 @@
  * Each delete reads an index range (migration 2026112817 adds login_attempts (at) and
  * rate_limit_hits (at)) and is safe to run twice for one slot.
  */
-import { purgeSessions } from '../accounts/session.js';
+import { purgeSessions, type SessionTimeouts } from '../accounts/session.js';
 import { purgeAuditLog } from '../audit/retention.js';
 import type { JobDefinition } from './runner.js';
 import { daily, every } from './schedule.js';
@@ -43,12 +43,12 @@ export const RETENTION = {
 
 const deleted = (n: bigint | number, what: string) => `删除 ${Number(n)} 条${what}`;
 
-export function housekeepingJobs(opts: { audit?: AuditRetention } = {}): JobDefinition[] {
+export function housekeepingJobs(opts: { audit?: AuditRetention; sessions?: SessionTimeouts } = {}): JobDefinition[] {
   const sessions: JobDefinition<void> = {
     name: 'sessions.purge',
     description: '删除已过期的登录会话',
     schedule: every(60),
-    run: async ({ db, now }) => purgeSessions(db.kysely, now.getTime()),
+    run: async ({ db, now }) => purgeSessions(db.kysely, now.getTime(), opts.sessions),
     summarize: () => '已删除过期会话',
   };
   const loginAttempts: JobDefinition<string> = {

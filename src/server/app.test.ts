@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, openTestApp, type TestApp } from '../../test/support/app.js';
-import { isDatabaseUnavailable } from './app.js';
+import { buildApp, isDatabaseUnavailable } from './app.js';
 import { testDialect } from '../../test/support/db.js';
 import { DEFAULT_SECURITY_POLICY } from '../accounts/security-policy.js';
 import { IDLE_TIMEOUT_MS, sha256 } from '../accounts/session.js';
@@ -120,6 +120,31 @@ describe(`web application: accounts and security (${testDialect})`, () => {
     const old = new Date(Date.now() - IDLE_TIMEOUT_MS - 1000).toISOString();
     await t.db.kysely.updateTable('sessions').set({ last_seen_at: old }).where('id', '=', id).execute();
     assert.equal((await c.get('/admin')).status, 303);
+  });
+
+  test("the installation's session timeouts (GONGKAI_SESSION_IDLE_MINUTES, GONGKAI_SESSION_MAX_HOURS) apply", async () => {
+    const short = await buildApp({ ...t.app.deps, sessionTimeouts: { idleMs: 10 * 60_000, absoluteMs: 2 * 3600_000 } });
+    await short.ready();
+    try {
+      const c = new Client(short, '10.0.0.12');
+      const before = Date.now();
+      await c.login('admin');
+      const id = sha256(c.cookies.get('gk_session')!);
+      const row = await t.db.kysely.selectFrom('sessions').select('expires_at').where('id', '=', id).executeTakeFirstOrThrow();
+      const lifetime = Date.parse(row.expires_at) - before;
+      assert.ok(lifetime > 2 * 3600_000 - 60_000 && lifetime <= 2 * 3600_000 + 1000, `a lifetime of 2 hours (${lifetime} ms)`);
+      // 11 minutes idle: alive under the default 30, ended under these 10.
+      const idle = new Date(Date.now() - 11 * 60_000).toISOString();
+      await t.db.kysely.updateTable('sessions').set({ last_seen_at: idle }).where('id', '=', id).execute();
+      const other = new Client(t.app, '10.0.0.13');
+      other.cookies.set('gk_session', c.cookies.get('gk_session')!);
+      assert.equal((await other.get('/admin')).status, 200, 'the default app: still alive after 11 minutes');
+      await t.db.kysely.updateTable('sessions').set({ last_seen_at: idle }).where('id', '=', id).execute();
+      assert.equal((await c.get('/admin')).status, 303, 'this installation: ended after 10');
+      assert.equal(await t.db.kysely.selectFrom('sessions').select('id').where('id', '=', id).executeTakeFirst(), undefined, 'and removed');
+    } finally {
+      await short.close();
+    }
   });
 
   test('HTML in stored data is escaped on every page', async () => {

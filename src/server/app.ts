@@ -9,7 +9,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ForbiddenError, type Actor } from '../accounts/policy.js';
-import { SESSION_COOKIE, loadSession, newToken, safeEqual } from '../accounts/session.js';
+import { SESSION_COOKIE, loadSession, newToken, safeEqual, type SessionTimeouts } from '../accounts/session.js';
 import { ActorCache } from '../accounts/user.repository.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
 import type { Db } from '../db/database.js';
@@ -57,6 +57,8 @@ export interface AppDeps {
    * catalogue's column, list and item pages; default on).
    */
   pageCache?: boolean;
+  /** GONGKAI_SESSION_IDLE_MINUTES / GONGKAI_SESSION_MAX_HOURS (default 30 minutes / 12 hours). */
+  sessionTimeouts?: SessionTimeouts;
   /** GONGKAI_STATIC_DIR: the site's own static files under /assets/. */
   staticDir?: string;
   /** GONGKAI_PUBLIC_URL: the site's public address for absolute links (feeds, sitemaps). */
@@ -117,7 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (isProbe(req)) return;
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
-      const s = await loadSession(deps.db.kysely, token);
+      const s = await loadSession(deps.db.kysely, token, Date.now(), deps.sessionTimeouts);
       if (s) {
         req.actor = await actors.get(deps.db.kysely, s.userId, s.versions);
         if (req.actor) {

@@ -30,7 +30,7 @@ declare module 'fastify' {
 }
 
 export function registerJobs(app: FastifyInstance, jobs: JobDefinition[]): void {
-  const all = [...jobs, ...(app.deps.housekeeping ? housekeepingJobs(app.deps.auditRetention ? { audit: app.deps.auditRetention } : {}) : [])];
+  const all = [...jobs, ...(app.deps.housekeeping ? housekeepingJobs({ ...(app.deps.auditRetention ? { audit: app.deps.auditRetention } : {}), ...(app.deps.sessionTimeouts ? { sessions: app.deps.sessionTimeouts } : {}) }) : [])];
   if (!all.length) {
     app.decorate('jobs', null);
     return;

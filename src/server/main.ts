@@ -73,6 +73,7 @@ export async function startServer(config: Config, log: (s: string) => void, opts
     reminderTime: config.reminderTime,
     columnStaleDays: config.columnStaleDays,
     security: config.security,
+    sessionTimeouts: config.sessionTimeouts,
   });
   try {
     await app.listen({ port: config.port, host: config.host });

@@ -20,7 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { IDLE_TIMEOUT_MS, safeEqual } from '../../accounts/session.js';
+import { DEFAULT_SESSION_TIMEOUTS, safeEqual } from '../../accounts/session.js';
 import { AppMetrics, type DomainCollector } from './metrics.js';
 import { Readiness } from './readiness.js';
 
@@ -86,7 +86,7 @@ function domainCollector(app: FastifyInstance, jobNames: () => string[]): Domain
       .selectFrom('sessions')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('expires_at', '>', new Date(now).toISOString())
-      .where('last_seen_at', '>', new Date(now - IDLE_TIMEOUT_MS).toISOString())
+      .where('last_seen_at', '>', new Date(now - (app.deps.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS).idleMs).toISOString())
       .executeTakeFirstOrThrow();
     const names = jobNames();
     const jobs = names.length

@@ -132,7 +132,7 @@ export function registerAuthRoutes(app: FastifyInstance): void {
       await audit(db.kysely, { userId: user.id, action: 'password.expired', subjectType: 'user', subjectId: user.id, details: { maxAgeDays: policy.passwordMaxAgeDays }, ip });
     }
     const mustChange = user.must_change_password === 1 || passwordExpired(user.password_changed_at, policy.passwordMaxAgeDays);
-    const { token } = await createSession(db.kysely, user.id, ip);
+    const { token } = await createSession(db.kysely, user.id, ip, Date.now(), app.deps.sessionTimeouts);
     await audit(db.kysely, { userId: user.id, action: 'login.success', ip });
     reply.setCookie(SESSION_COOKIE, token, cookieOptions(app.deps));
     return reply.redirect(mustChange ? PASSWORD_PATH : next, 303);
