@@ -5,7 +5,7 @@
  * 安全保密管理员 secadmin, 安全审计员 auditor; docs/security.md) — all with the same demo password
  * (printed at start). Demo accounts are not asked to change it at first login.
  */
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import { hashPassword } from '../accounts/password.js';
 import { createUser, grantRole } from '../accounts/user.repository.js';
 import { createAgency } from '../agencies/agency.repository.js';
@@ -65,13 +65,24 @@ const TREE: DemoAgency = {
 };
 
 /** Whether the database has no agency yet (demo data goes only into an empty database). */
-export async function isEmpty(db: Kysely<Database>): Promise<boolean> {
+export async function isEmpty(db: Kysely<Database> | Transaction<Database>): Promise<boolean> {
   const r = await db.selectFrom('agencies').select('id').limit(1).executeTakeFirst();
   return !r;
 }
 
-export async function seedDemo(db: Kysely<Database>): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+/** The advisory lock of demo seeding on PostgreSQL ('gkd' + 1). */
+const SEED_LOCK = 0x676b6401;
+
+/**
+ * The demo agencies, users and reports, in one transaction, if the database is still empty when
+ * the transaction holds the seeding lock: of several nodes started at once on one empty database
+ * (GONGKAI_DEMO=1), one seeds and the others find it done. Returns whether this call seeded.
+ * (SQLite transactions take the write lock first, database.ts: the same effect.)
+ */
+export async function seedDemo(db: Kysely<Database>): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    if (trx.getExecutor().adapter instanceof PostgresAdapter) await sql`SELECT pg_advisory_xact_lock(${SEED_LOCK}::bigint)`.execute(trx);
+    if (!(await isEmpty(trx))) return false;
     const ids = new Map<string, number>();
     const add = async (a: DemoAgency, parentId: number | null) => {
       const id = await createAgency(trx, {
@@ -100,5 +111,6 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
     }
     await seedDemoReport2020(trx);
     await seedDemoPublishedReport2020(trx);
+    return true;
   });
 }

@@ -48,8 +48,8 @@ export async function startServer(config: Config, log: (s: string) => void, opts
   });
   installDataKeys(dataKeys);
   let seeded = false;
-  if (config.demo && (await isEmpty(db.kysely))) {
-    await seedDemo(db.kysely);
+  // One node seeds (seedDemo's lock); the demo catalogue follows only on that node.
+  if (config.demo && (await isEmpty(db.kysely)) && (await seedDemo(db.kysely))) {
     await seedDemoCatalogue(db, calendar);
     seeded = true;
   }
