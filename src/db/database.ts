@@ -32,7 +32,18 @@ export interface Db {
   location: string;
   /** PostgreSQL: the schema the tables live in ('public' unless configured). */
   pgSchema: string | null;
+  /** PostgreSQL: the connection pool now (for /metrics); SQLite has none. */
+  poolStats?: () => PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Connections open (idle and in use). */
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection: the pool is too small, or the database too slow. */
+  waiting: number;
+  max: number;
 }
 
 export class DatabaseConfigError extends Error {
@@ -64,7 +75,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
     }
     const pool = new pg.Pool({
       connectionString: url,
-      max: opts.poolSize ?? 10,
+      max: opts.poolSize ?? 10, // (poolStats)
       ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
     });
     // An idle connection that the server drops (a restart, a failover, an administrator's
@@ -81,7 +92,15 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
       throw new DatabaseConfigError(`无法连接 PostgreSQL（${redact(url)}）：${(e as Error).message}`);
     }
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparing(pool) }) });
-    return { kysely, dialect: 'postgres', location: redact(url), pgSchema: opts.pgSchema ?? 'public', close: () => kysely.destroy() };
+    const max = opts.poolSize ?? 10;
+    return {
+      kysely,
+      dialect: 'postgres',
+      location: redact(url),
+      pgSchema: opts.pgSchema ?? 'public',
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
+      close: () => kysely.destroy(),
+    };
   }
   const path = opts.sqlitePath ?? ':memory:';
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

@@ -122,7 +122,8 @@ export function registerObservability(app: FastifyInstance, opts: ObservabilityO
     filesDir: deps.files.dir,
     log: (level, fields, message) => app.log[level](fields, message),
   });
-  const metrics = new AppMetrics({ version: version(), domain: domainCollector(app, opts.jobNames ?? (() => [])) });
+  const poolStats = app.deps.db.poolStats;
+  const metrics = new AppMetrics({ version: version(), domain: domainCollector(app, opts.jobNames ?? (() => [])), ...(poolStats ? { pool: poolStats } : {}) });
   app.decorate('readiness', readiness);
   app.decorate('metrics', metrics);
   app.addHook('onClose', async () => metrics.close());

@@ -15,6 +15,7 @@
  * cover the time since the previous scrape; with two scrapers each sees its own share.
  */
 import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+import type { PoolStats } from '../../db/database.js';
 
 type Labels = Record<string, string>;
 
@@ -131,7 +132,7 @@ export class AppMetrics {
   #domainRunning: Promise<string> | null = null;
 
   constructor(
-    private readonly opts: { version: string; domain?: DomainCollector; domainMaxAgeMs?: number } = { version: 'unknown' },
+    private readonly opts: { version: string; domain?: DomainCollector; domainMaxAgeMs?: number; pool?: () => PoolStats } = { version: 'unknown' },
   ) {
     this.#loopDelay = monitorEventLoopDelay({ resolution: 20 });
     this.#loopDelay.enable();
@@ -189,7 +190,22 @@ export class AppMetrics {
       g('nodejs_active_resources', 'Handles and requests keeping the event loop alive (sockets, timers, files)', process.getActiveResourcesInfo().length),
       lagSeries.render(),
       g('nodejs_eventloop_utilization_ratio', 'Share of time the event loop was busy since the previous scrape', Number.isFinite(elu.utilization) ? elu.utilization : 0),
+      this.#pool(),
     ].join('');
+  }
+
+  /** PostgreSQL's connection pool of this process (none on SQLite). */
+  #pool(): string {
+    const stats = this.opts.pool?.();
+    if (!stats) return '';
+    const conns = new Series('gongkai_db_pool_connections', 'Database connections of this process, by state (in use, idle)', 'gauge');
+    conns.set({ state: 'in_use' }, stats.total - stats.idle);
+    conns.set({ state: 'idle' }, stats.idle);
+    const max = new Series('gongkai_db_pool_max_connections', 'The most connections the pool opens', 'gauge');
+    max.set({}, stats.max);
+    const waiting = new Series('gongkai_db_pool_waiting', 'Queries waiting for a free connection (the pool is exhausted)', 'gauge');
+    waiting.set({}, stats.waiting);
+    return conns.render() + max.render() + waiting.render();
   }
 
   async #domainText(): Promise<string> {

@@ -294,6 +294,14 @@ describe(`metrics (${testDialect})`, () => {
       assert.equal(first.types.get(name), 'gauge', name);
     }
     assert.ok(value(first.samples, 'process_resident_memory_bytes', {}) > 0);
+    // PostgreSQL: the connection pool (none on SQLite).
+    if (testDialect === 'postgres') {
+      for (const name of ['gongkai_db_pool_connections', 'gongkai_db_pool_max_connections', 'gongkai_db_pool_waiting']) assert.equal(first.types.get(name), 'gauge', name);
+      const inUse = value(first.samples, 'gongkai_db_pool_connections', { state: 'in_use' });
+      const idle = value(first.samples, 'gongkai_db_pool_connections', { state: 'idle' });
+      assert.ok(inUse >= 0 && idle >= 0 && inUse + idle >= 1 && inUse + idle <= value(first.samples, 'gongkai_db_pool_max_connections', {}), `${inUse} in use, ${idle} idle`);
+      assert.equal(value(first.samples, 'gongkai_db_pool_waiting', {}), 0);
+    } else assert.equal(first.types.get('gongkai_db_pool_connections'), undefined);
     const key = { method: 'GET', route: '/', status_class: '2xx' };
     const before = value(first.samples, 'gongkai_http_requests_total', key);
     const countBefore = value(first.samples, 'gongkai_http_request_duration_seconds_count', { method: 'GET', route: '/' });
