@@ -147,6 +147,27 @@ describe(`web application: accounts and security (${testDialect})`, () => {
     }
   });
 
+  test('personal data this node cannot decrypt: a 500 that says why (keys, or damage), never the data', async () => {
+    const c = new Client(t.app, '10.0.0.14');
+    assert.equal((await c.login('clerk')).status, 303);
+    const queue = await c.get('/admin/applications?state=all');
+    const id = Number(/href="\/admin\/applications\/(\d+)"/.exec(queue.body)?.[1]);
+    assert.ok(id > 0, 'a case the clerk may open');
+    const row = await t.db.kysely.selectFrom('applications').select(['id_number', 'contact_phone']).where('id', '=', id).executeTakeFirstOrThrow();
+    assert.equal((await c.get(`/admin/applications/${id}`)).status, 200);
+    // The ID number's ciphertext put into the phone column (bound to its place: refused).
+    await t.db.kysely.updateTable('applications').set({ contact_phone: row.id_number }).where('id', '=', id).execute();
+    try {
+      const r = await c.get(`/admin/applications/${id}`);
+      assert.equal(r.status, 500);
+      assert.match(r.body, /这条记录中的个人信息无法解密：本服务器的数据加密密钥配置有误，或数据已损坏/);
+      assert.ok(!r.body.includes(String(row.id_number)), 'not even the ciphertext');
+    } finally {
+      await t.db.kysely.updateTable('applications').set({ contact_phone: row.contact_phone }).where('id', '=', id).execute();
+    }
+    assert.equal((await c.get(`/admin/applications/${id}`)).status, 200);
+  });
+
   test('HTML in stored data is escaped on every page', async () => {
     await createAgency(t.db.kysely, {
       parent_id: null,

@@ -38,6 +38,7 @@ import { isProbe, registerObservability } from './observability/index.js';
 import { genReqId, loggerOptions, type LogSettings } from './observability/logging.js';
 import { registerJobs } from './jobs.js';
 import { requestSite } from './csrf.js';
+import { DataDecryptionError, DataKeysMissingError } from '../crypto/field-cipher.js';
 
 export interface AppDeps {
   db: Db;
@@ -234,6 +235,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // when the outcome is unknown (test/multinode/faults.test.ts).
       [status, message] = [503, '系统暂时无法连接数据库，请稍后再试。'];
       reply.header('retry-after', '5');
+      req.log.error(err);
+    } else if (err instanceof DataDecryptionError || err instanceof DataKeysMissingError) {
+      // Personal data that this node's keys cannot open: a configuration problem (a node without
+      // the current GONGKAI_DATA_KEYS) or a damaged value — said as such, never as the data.
+      status = 500;
+      message = req.actor
+        ? '这条记录中的个人信息无法解密：本服务器的数据加密密钥配置有误，或数据已损坏。请联系系统管理员检查 GONGKAI_DATA_KEYS / GONGKAI_DATA_KEY_FILE（各服务器须相同）；详情已记入服务器日志。'
+        : '系统配置有误，暂时无法显示这条记录，请稍后再试或联系受理机关。';
       req.log.error(err);
     } else req.log.error(err);
     reply.code(status);
