@@ -154,6 +154,19 @@ describe(`public 政府信息公开年报 (${testDialect})`, () => {
     assert.match(body, /首页 政府信息公开 永安镇人民政府 政府信息公开年报 2025年度/);
   });
 
+  test('the page is kept per version: the same bytes while nothing changes; an agency renamed in the database shows at the next request', async () => {
+    const url = `/xxgk/reports/${town()}/2021`;
+    const first = (await get(url)).body;
+    assert.equal((await get(url)).body, first);
+    await t.db.kysely.updateTable('agencies').set({ name: '永安街道办事处' }).where('id', '=', town()).execute();
+    try {
+      assert.ok((await get(url)).body.includes('永安街道办事处'), 'the new name');
+    } finally {
+      await t.db.kysely.updateTable('agencies').set({ name: '永安镇人民政府' }).where('id', '=', town()).execute();
+    }
+    assert.equal((await get(url)).body, first);
+  });
+
   test('nothing unpublished has a public URL: in review, a draft, no report, bad ids or years — the same 404, for pages, downloads and the API', async () => {
     const cases = [
       [town(), '2024'],

@@ -35,6 +35,8 @@ import { exportCacheOf, exportFailure, parseFormat, publishedKey, sendExport, ty
 import { PublicReportPage, ReportsIndexPage } from '../views/reports/public.js';
 import { REPORT_PAGES_CSS, REPORT_PAGES_CSS_URL } from '../views/reports/style.js';
 import { rateLimit } from './public-desk.js';
+import { globalVersion, VersionedCache } from '../../db/versions.js';
+import { page as renderPage } from '../views/layout.js';
 
 export const REPORT_NOT_FOUND = '未找到该年度报告。它可能尚未公布，或者地址有误。';
 
@@ -65,6 +67,22 @@ async function found(app: FastifyInstance, req: FastifyRequest): Promise<PublicR
   const r = await publicReport(app.deps.db.kysely, agencyId, year);
   if (!r) throw new NotFoundError(REPORT_NOT_FOUND);
   return r;
+}
+
+const REPORT_PAGE_ENTRIES = 200;
+
+/** What a published report's page depends on, in one read; null when there is none to keep. */
+async function reportPageVersion(app: FastifyInstance, params: { agencyId?: string; year?: string }): Promise<string | null> {
+  const agencyId = parseUrlId(params.agencyId);
+  const year = parseReportYear(params.year);
+  if (agencyId === null || year === null) return null;
+  const row = await app.deps.db.kysely
+    .selectFrom('annual_reports')
+    .select(['published_version_id', globalVersion('agencies').as('agencies')])
+    .where('agency_id', '=', agencyId)
+    .where('year', '=', year)
+    .executeTakeFirst();
+  return row?.published_version_id ? `${row.published_version_id}:${row.agencies}` : null;
 }
 
 /** The number of the published version (the cache key). */
@@ -135,12 +153,24 @@ export function register(app: FastifyInstance): void {
     return sendPage(reply, <ReportsIndexPage column={column} rows={rows} />);
   });
 
+  // A published report's page, the page of the day reports are published: kept per version (the
+  // published version's id, which a revision replaces, and the agencies' counter for the column),
+  // read before the report.
+  const reportPages = new VersionedCache<Buffer>(REPORT_PAGE_ENTRIES);
+  const cachePages = app.deps.pageCache !== false;
   app.get(`${REPORTS}/:agencyId/:year`, async (req, reply) => {
+    const params = req.params as { agencyId?: string; year?: string };
+    const key = `${params.agencyId}/${params.year}`;
+    const version = cachePages ? await reportPageVersion(app, params) : null;
+    const hit = version === null ? undefined : reportPages.get(key, version);
+    if (hit) return reply.type('text/html; charset=utf-8').send(hit);
     const r = await found(app, req);
     const tree = await loadAgencyTree(db.kysely);
     const column = tree.columnOf(r.agencyId);
     if (!column) throw new NotFoundError(REPORT_NOT_FOUND);
-    return sendPage(reply, <PublicReportPage column={column} report={r} />);
+    const html = Buffer.from(renderPage(<PublicReportPage column={column} report={r} />));
+    if (version !== null) reportPages.set(key, version, html);
+    return reply.type('text/html; charset=utf-8').send(html);
   });
 
   app.get(`${REPORTS}/:agencyId/:year/download/:format`, SHARED, async (req, reply) => {
