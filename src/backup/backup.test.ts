@@ -1,13 +1,13 @@
 /**
  * Restore-and-compare, through the CLI as an operator runs it, on SQLite (a data folder) or on
- * PostgreSQL (a database of its own per installation, TEST_DATABASE_URL): the demo data and stored
- * files are backed up, restored into a fresh installation, and every table's rows and every
- * referenced file's bytes compared. Then a backup taken while applications and attachments are
+ * PostgreSQL (a database of its own per installation, TEST_DATABASE_URL): the demo data, stored
+ * files and the audit log's archive files are backed up, restored into a fresh installation, and
+ * every table's rows, every referenced file's bytes and every audit archive's bytes compared. Then a backup taken while applications and attachments are
  * being written: the restored copy is one consistent snapshot (the manifest's counts, foreign
  * keys, every referenced file present).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
@@ -18,7 +18,7 @@ import { cli } from '../../test/support/cli.js';
 import { storedPath } from './backup.js';
 import { FILE_PART } from './manifest.js';
 import { verifyArchive } from './restore.js';
-import { applicationInput, calendar, dumpDatabase, folderHashes, makePlace, seedPlace, type Place } from './test-helpers.js';
+import { applicationInput, archiveOldAuditRows, calendar, dumpDatabase, folderHashes, makePlace, seedPlace, type Place } from './test-helpers.js';
 
 const NO_OFFICE = {
   short_name: null,
@@ -46,9 +46,11 @@ describe('gongkai backup / restore: restore-and-compare', () => {
 
   let source: Place;
   let seeded: { referenced: string[]; orphan: string };
+  let auditArchive: { name: string; sha256: string };
   before(async () => {
     source = await place('bk-src');
     seeded = await seedPlace(source);
+    auditArchive = await archiveOldAuditRows(source, 'src');
   });
 
   test('everything comes back: every table row for row, every referenced file byte for byte', async () => {
@@ -56,6 +58,7 @@ describe('gongkai backup / restore: restore-and-compare', () => {
     const before = await dumpDatabase(db);
     await db.close();
     assert.ok(before.agencies!.length > 5 && before.catalogue_items!.length > 0 && before.attachments!.length === 2, 'the demo data is there');
+    assert.equal(before.audit_retention!.length, 1, 'the audit log has been purged once');
 
     const archive = join(source.dir, 'backup.tar');
     const b = await cli(['backup', '-o', archive], source.env);
@@ -71,6 +74,12 @@ describe('gongkai backup / restore: restore-and-compare', () => {
     assert.ok(!v.manifest.files.some((f) => f.sha256 === seeded.orphan));
     for (const [t, rows] of Object.entries(before)) assert.equal(v.manifest.tables[t], rows.length, `manifest count of ${t}`);
     assert.ok(v.manifest.migrations.length > 10 && v.manifest.latestMigration === v.manifest.migrations.at(-1));
+    // The audit log's archive file, as audit_retention records it.
+    assert.deepEqual(
+      v.manifest.auditArchives.map((a) => [a.path, a.sha256]),
+      [[`audit-archive/${auditArchive.name}`, auditArchive.sha256]],
+    );
+    assert.deepEqual(v.manifest.missingAuditArchives, []);
 
     // The backup is recorded in the source's audit log (after the snapshot, so not in the archive).
     const sdb = await source.open();
@@ -107,6 +116,12 @@ describe('gongkai backup / restore: restore-and-compare', () => {
       assert.equal(sha, sourceFiles[p], p);
       assert.equal(sha, p.split('/').at(-1), 'content matches its name');
     }
+    // The archived audit log: the same files, byte for byte; folder 0700, files 0600.
+    const sourceArchives = folderHashes(source.config.auditArchiveDir);
+    assert.deepEqual(Object.keys(sourceArchives), [auditArchive.name]);
+    assert.deepEqual(folderHashes(target.config.auditArchiveDir), sourceArchives);
+    assert.equal(statSync(target.config.auditArchiveDir).mode & 0o777, 0o700);
+    assert.equal(statSync(join(target.config.auditArchiveDir, auditArchive.name)).mode & 0o777, 0o600);
     // No temporary files left anywhere.
     assert.deepEqual(readdirSync(source.dir).filter((n) => n.startsWith('.')), []);
     if (!target.config.databaseUrl) assert.deepEqual(readdirSync(target.config.dataDir).filter((n) => n.includes('tmp')), []);
@@ -123,6 +138,9 @@ describe('gongkai backup / restore: restore-and-compare', () => {
     try {
       const restored = await dumpDatabase(fdb, isRestoreAudit);
       for (const t of Object.keys(before)) assert.deepEqual(restored[t], before[t], `table ${t} after --force`);
+      const rec = await fdb.kysely.selectFrom('audit_log').select('details').where('action', '=', 'backup.restore.cli').executeTakeFirstOrThrow();
+      const details = JSON.parse(rec.details!) as Record<string, unknown>;
+      assert.deepEqual([details.filesWritten, details.filesKept, details.auditArchivesWritten, details.auditArchivesKept], [0, 2, 0, 1]);
     } finally {
       await fdb.close();
     }

@@ -11,6 +11,14 @@
  * A referenced file missing from disk is an error unless the caller allows it (it is then listed
  * in the manifest's missingFiles).
  *
+ * The audit log's archive files (src/audit/retention.ts; GONGKAI_AUDIT_ARCHIVE_DIR) go in as
+ * audit-archive/<name>: those the snapshot's audit_retention rows record, each checked against its
+ * recorded SHA-256 before anything is written. Same reasoning: the purge writes and renames the
+ * file before it records the row, and never changes it after, so every file the snapshot records
+ * is there with its bytes. A name that is not a plain file name is refused; a file missing or
+ * with other bytes is an error unless the caller allows missing files (then it is listed in the
+ * manifest's missingAuditArchives).
+ *
  * The archive is written under a temporary name in the target folder and renamed only when
  * complete and flushed, so a failed or interrupted backup never leaves a file that looks whole.
  * A finished backup is recorded in the audit log ('backup.create.cli'), after the snapshot.
@@ -23,16 +31,33 @@ import { audit } from '../audit/audit.js';
 import type { Config } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { SQLITE_FILE } from '../server/main.js';
-import { BackupError, DATABASE_PART, filePartName, FORMAT, FORMAT_VERSION, MANIFEST, MANIFEST_SUM, programVersion, type Manifest, type Part } from './manifest.js';
+import {
+  auditArchivePartName,
+  BackupError,
+  DATABASE_PART,
+  filePartName,
+  FORMAT,
+  FORMAT_VERSION,
+  isAuditArchiveName,
+  MANIFEST,
+  MANIFEST_SUM,
+  printable,
+  programVersion,
+  type Manifest,
+  type Part,
+} from './manifest.js';
 import { snapshotPostgres } from './postgres.js';
-import { snapshotSqlite } from './sqlite.js';
-import { TarWriter } from './tar.js';
+import { snapshotSqlite, type AuditArchiveRecord } from './sqlite.js';
+import { hashStream, TarWriter } from './tar.js';
 
 export interface BackupOptions {
   /** The archive's path; default gongkai-backup-YYYYMMDD-HHMMSS.tar (China time) in `cwd`. */
   output?: string | undefined;
   cwd?: string;
-  /** Write the archive even if stored files the database refers to are missing (listed in the manifest). */
+  /**
+   * Write the archive even if stored files the database refers to, or audit archive files it
+   * records, are missing (or, for audit archives, changed): they are listed in the manifest.
+   */
   allowMissingFiles?: boolean;
   now?: () => Date;
 }
@@ -122,7 +147,17 @@ export async function createBackup(config: Config, opts: BackupOptions = {}): Pr
       );
     }
 
-    // 3. The archive: database, files, manifest, manifest checksum.
+    // 2b. Every audit archive file the snapshot records, with its recorded SHA-256 (checked before writing).
+    const audits = await checkAuditArchives(snap.auditArchives, config.auditArchiveDir);
+    if (audits.problems.length && !opts.allowMissingFiles) {
+      throw new BackupError(
+        `数据库记录的 ${audits.problems.length} 个审计日志归档文件无法备份（${audits.problems.slice(0, 3).join('；')}${audits.problems.length > 3 ? ' 等' : ''}）：` +
+          `请检查 GONGKAI_AUDIT_ARCHIVE_DIR 是否正确（当前为 ${config.auditArchiveDir}），或从其他副本找回原文件；` +
+          '确认无法找回时，可加 --allow-missing-files 仍然备份（缺失的归档会记在清单中）',
+      );
+    }
+
+    // 3. The archive: database, files, audit archives, manifest, manifest checksum.
     const dbSize = (await stat(dbFile)).size;
     const database: Part = { path: DATABASE_PART[dialect], size: dbSize, sha256: await writer.add(DATABASE_PART[dialect], dbSize, createReadStream(dbFile)) };
     await rm(dbFile, { force: true });
@@ -138,6 +173,19 @@ export async function createBackup(config: Config, opts: BackupOptions = {}): Pr
       if (sha !== f.sha256) throw new BackupError(`附件文件 ${storedPath(config.filesDir, f.sha256)} 已损坏（内容与其 SHA-256 名称不符）：请从其他副本找回后再备份`);
       files.push({ path, size: f.size, sha256: sha });
     }
+    const auditArchives: Part[] = [];
+    for (const a of audits.present) {
+      const path = auditArchivePartName(a.name);
+      const file = join(config.auditArchiveDir, a.name);
+      let sha: string;
+      try {
+        sha = await writer.add(path, a.size, createReadStream(file));
+      } catch (e) {
+        throw new BackupError(`读取审计日志归档文件 ${file} 失败：${(e as Error).message}（GONGKAI_AUDIT_ARCHIVE_DIR）`);
+      }
+      if (sha !== a.sha256) throw new BackupError(`审计日志归档文件 ${file} 在备份过程中被改动（内容与数据库记录的 SHA-256 不符）：请检查 GONGKAI_AUDIT_ARCHIVE_DIR 中的文件后再备份`);
+      auditArchives.push({ path, size: a.size, sha256: sha });
+    }
     const manifest: Manifest = {
       format: FORMAT,
       version: FORMAT_VERSION,
@@ -151,6 +199,8 @@ export async function createBackup(config: Config, opts: BackupOptions = {}): Pr
       database,
       files,
       missingFiles: missing,
+      auditArchives,
+      missingAuditArchives: audits.missing,
     };
     const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
     const manifestSha = await writer.addBuffer(MANIFEST, manifestBytes);
@@ -177,6 +227,73 @@ export async function createBackup(config: Config, opts: BackupOptions = {}): Pr
     if (!renamed) await rm(tmp, { force: true });
     if (work) await rm(work, { recursive: true, force: true });
   }
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+interface AuditArchiveCheck {
+  /** Files to archive: on disk with the recorded SHA-256. */
+  present: { name: string; sha256: string; size: number }[];
+  /** Names of the records whose file is missing, changed or cannot be checked. */
+  missing: string[];
+  /** One Chinese phrase per missing name (for the refusal). */
+  problems: string[];
+}
+
+/**
+ * Checks the audit archive files the snapshot records against GONGKAI_AUDIT_ARCHIVE_DIR: each must
+ * be a plain file name (anything else is refused outright: it would reach the file system and the
+ * archive's names), a regular file there, with the recorded SHA-256.
+ */
+async function checkAuditArchives(records: AuditArchiveRecord[], dir: string): Promise<AuditArchiveCheck> {
+  const byName = new Map<string, string | null>();
+  for (const r of records) {
+    const name = r.name as unknown;
+    if (typeof name !== 'string' || !isAuditArchiveName(name)) {
+      throw new BackupError(
+        `数据库的 audit_retention 记录了无效的审计日志归档文件名「${printable(String(name))}」（只能是不含路径、不含“..”的普通文件名）：拒绝备份`,
+      );
+    }
+    const sha = typeof r.sha256 === 'string' ? r.sha256 : null;
+    if (byName.has(name) && byName.get(name) !== sha) {
+      throw new BackupError(`数据库的 audit_retention 为同一个审计日志归档文件 ${name} 记录了不同的 SHA-256：拒绝备份`);
+    }
+    byName.set(name, sha);
+  }
+  const out: AuditArchiveCheck = { present: [], missing: [], problems: [] };
+  for (const name of [...byName.keys()].sort()) {
+    const sha = byName.get(name)!;
+    const file = join(dir, name);
+    const lack = (problem: string) => {
+      out.missing.push(name);
+      out.problems.push(problem);
+    };
+    if (!sha || !SHA256.test(sha)) {
+      lack(`${name} 的 SHA-256 记录无效，无法核对`);
+      continue;
+    }
+    let isFile: boolean;
+    try {
+      isFile = (await stat(file)).isFile();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new BackupError(`读取审计日志归档文件 ${file} 失败：${(e as Error).message}（GONGKAI_AUDIT_ARCHIVE_DIR）`);
+      isFile = false;
+    }
+    if (!isFile) {
+      lack(`${file} 不存在`);
+      continue;
+    }
+    let h: { sha256: string; size: number };
+    try {
+      h = await hashStream(createReadStream(file));
+    } catch (e) {
+      throw new BackupError(`读取审计日志归档文件 ${file} 失败：${(e as Error).message}（GONGKAI_AUDIT_ARCHIVE_DIR）`);
+    }
+    if (h.sha256 !== sha) lack(`${file} 的内容与记录的 SHA-256 不符（被改动或已损坏）`);
+    else out.present.push({ name, sha256: sha, size: h.size });
+  }
+  return out;
 }
 
 /** Flushes a directory entry (the rename) to disk; not every file system allows it. */
@@ -206,7 +323,16 @@ async function recordInAudit(config: Config, m: Manifest, path: string, size: nu
         action: 'backup.create.cli',
         subjectType: 'backup',
         subjectId: basename(path),
-        details: { path, size, dialect: m.dialect, latestMigration: m.latestMigration, files: m.files.length, missingFiles: m.missingFiles.length },
+        details: {
+          path,
+          size,
+          dialect: m.dialect,
+          latestMigration: m.latestMigration,
+          files: m.files.length,
+          missingFiles: m.missingFiles.length,
+          auditArchives: m.auditArchives.length,
+          missingAuditArchives: m.missingAuditArchives.length,
+        },
       });
     } finally {
       await db.close();

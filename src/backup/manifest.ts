@@ -1,12 +1,16 @@
 /**
  * What a backup archive holds and how it is described: manifest.json (format, time, dialect, the
- * schema's migrations, row counts per table, size and SHA-256 of every part), written last in the
- * archive because its checksums are computed while the parts are written, followed by
- * manifest.json.sha256 (`sha256sum` format) so that the manifest itself is checked too.
+ * schema's migrations, row counts per table, size and SHA-256 of every part: the database, the
+ * stored files, the audit log's archive files), written last in the archive because its checksums
+ * are computed while the parts are written, followed by manifest.json.sha256 (`sha256sum` format)
+ * so that the manifest itself is checked too.
  *
  * The manifest is outside input when restoring (a file could come from anywhere): it is validated
  * strictly, and the names it gives (tables, schema, paths) are checked against patterns before
  * any of them reaches SQL or the file system.
+ *
+ * Fields added later (auditArchives, missingAuditArchives) have defaults: an archive written before
+ * them (the same FORMAT_VERSION) simply has none, and still verifies and restores.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -29,6 +33,31 @@ export function filePartName(sha256: string): string {
 }
 export const FILE_PART = /^files\/([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f]{64})$/;
 
+/** The folder of the audit log's archive files inside the archive. */
+export const AUDIT_ARCHIVE_FOLDER = 'audit-archive';
+/**
+ * An audit archive file's name (src/audit/retention.ts writes audit-<date>-<id>-<id>.jsonl): a
+ * plain file name — no path separator, no leading dot, printable ASCII a tar header holds, short
+ * enough for `audit-archive/<name>` to fit the 100-byte name field. '..' anywhere is refused too.
+ */
+const AUDIT_ARCHIVE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,85}$/;
+export function isAuditArchiveName(name: string): boolean {
+  return AUDIT_ARCHIVE_NAME.test(name) && !name.includes('..');
+}
+/** audit-archive/<name>, the name checked (the caller has checked it; this only asserts). */
+export function auditArchivePartName(name: string): string {
+  if (!isAuditArchiveName(name)) throw new BackupError(`审计日志归档文件名「${printable(name)}」无效`);
+  return `${AUDIT_ARCHIVE_FOLDER}/${name}`;
+}
+/** The file name of an audit archive part (its path checked by parseManifest). */
+export function auditArchiveName(part: Part): string {
+  return part.path.slice(AUDIT_ARCHIVE_FOLDER.length + 1);
+}
+/** A name from outside shown on one line. */
+export function printable(name: string): string {
+  return name.replace(/[\x00-\x1f\x7f]/g, '?').slice(0, 200);
+}
+
 const part = z.object({ path: z.string().min(1).max(100), size: z.number().int().nonnegative(), sha256: z.string().regex(SHA256) });
 
 const manifestSchema = z.object({
@@ -44,6 +73,10 @@ const manifestSchema = z.object({
   database: part,
   files: z.array(part),
   missingFiles: z.array(z.string().regex(SHA256)),
+  /** The audit log's archive files (audit-archive/<name>); absent in archives written before them. */
+  auditArchives: z.array(part).default([]),
+  /** Archive files the database recorded that were missing or changed at backup time (names). */
+  missingAuditArchives: z.array(z.string().max(86)).default([]),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -87,6 +120,16 @@ export function parseManifest(text: string): Manifest {
     if (!match || match[3] !== f.sha256 || !f.path.startsWith(`files/${f.sha256.slice(0, 2)}/${f.sha256.slice(2, 4)}/`)) {
       throw new BackupError(`备份文件的清单含有无效的附件路径「${f.path}」`, 'usage');
     }
+  }
+  const auditNames = new Set<string>();
+  for (const a of m.auditArchives) {
+    const name = a.path.startsWith(`${AUDIT_ARCHIVE_FOLDER}/`) ? a.path.slice(AUDIT_ARCHIVE_FOLDER.length + 1) : '';
+    if (!isAuditArchiveName(name)) throw new BackupError(`备份文件的清单含有无效的审计日志归档路径「${printable(a.path)}」`, 'usage');
+    if (auditNames.has(name)) throw new BackupError(`备份文件的清单中审计日志归档「${name}」出现了两次，文件已损坏`, 'usage');
+    auditNames.add(name);
+  }
+  for (const name of m.missingAuditArchives) {
+    if (!isAuditArchiveName(name) || auditNames.has(name)) throw new BackupError(`备份文件的清单含有无效的缺失审计日志归档名「${printable(name)}」`, 'usage');
   }
   if (m.dialect === 'postgres' && !m.pgSchema) throw new BackupError('备份文件的清单缺少 PostgreSQL 模式名，文件已损坏', 'usage');
   return m;

@@ -3,10 +3,11 @@
  * pg_restore, psql; Debian: postgresql-client, of the server's major version or newer).
  *
  * Backup: one REPEATABLE READ transaction exports its snapshot (pg_export_snapshot), describes the
- * database in it (migrations, row counts, referenced stored files) and stays open while
- * `pg_dump --format=custom --snapshot=…` dumps exactly that snapshot: the manifest's counts are
- * those of the dump even while the server keeps writing. Only the application's schema is dumped
- * (the connection's current schema, `public` unless configured otherwise).
+ * database in it (migrations, row counts, referenced stored files, the audit archive files recorded
+ * in audit_retention) and stays open while `pg_dump --format=custom --snapshot=…` dumps exactly
+ * that snapshot: the manifest's counts are those of the dump even while the server keeps writing.
+ * Only the application's schema is dumped (the connection's current schema, `public` unless
+ * configured otherwise).
  *
  * Restore: `pg_restore --clean --if-exists --no-owner` turns the dump into SQL, which psql runs in
  * ONE transaction that begins by dropping the schema (CASCADE: tables a newer migration added to
@@ -23,7 +24,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { redact } from '../db/database.js';
 import { BackupError, SQL_NAME, type Manifest } from './manifest.js';
-import type { DatabaseDescription } from './sqlite.js';
+import { AUDIT_ARCHIVES_SQL, type AuditArchiveRecord, type DatabaseDescription } from './sqlite.js';
 
 /** The URL without its password, and the environment that carries the password. */
 function libpq(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
@@ -73,7 +74,8 @@ async function describe(c: pg.Client, schema: string): Promise<DatabaseDescripti
     }
   }
   const migrations = 'schema_migrations' in tables ? (await c.query<{ name: string }>(`SELECT name FROM ${q(schema)}.schema_migrations ORDER BY name`)).rows.map((r) => r.name) : [];
-  return { migrations, tables, bookkeeping, referenced: [...referenced].sort() };
+  const auditArchives = 'audit_retention' in tables ? (await c.query<AuditArchiveRecord>(AUDIT_ARCHIVES_SQL(`${q(schema)}.audit_retention`))).rows : [];
+  return { migrations, tables, bookkeeping, referenced: [...referenced].sort(), auditArchives };
 }
 
 async function currentSchema(c: pg.Client): Promise<string> {

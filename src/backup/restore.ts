@@ -3,15 +3,19 @@
  *
  * Nothing is touched before the whole archive has been checked: its structure (src/backup/tar.ts,
  * strict), the manifest against its own checksum, the list of parts against the archive's entries,
- * and every part's SHA-256 (verifyArchive; `--check` stops there). Then the refusals that need
- * this program and the target: a schema newer than this program's migrations, a database of the
- * other kind, the database in use by a running server, a target that holds records (unless
- * --force). Only then:
+ * and every part's SHA-256 — the database, the stored files and the audit log's archive files
+ * (verifyArchive; `--check` stops there). Then the refusals that need this program and the
+ * target: a schema newer than this program's migrations, a database of the other kind, an audit
+ * archive file of the same name but other content already in GONGKAI_AUDIT_ARCHIVE_DIR (never
+ * overwritten: the operator moves it away first), the database in use by a running server, a
+ * target that holds records (unless --force). Only then:
  *
  * 1. stored files into GONGKAI_FILES, each written to a temporary name, checked and renamed; a
  *    file already there with the right content is kept (the store is content-addressed, so the
  *    restore never removes or changes a good file);
- * 2. the database — SQLite: written beside the database file, its row counts checked against the
+ * 2. the audit log's archive files into GONGKAI_AUDIT_ARCHIVE_DIR (folder 0700, files 0600) the
+ *    same way; one already there with the right content is kept;
+ * 3. the database — SQLite: written beside the database file, its row counts checked against the
  *    manifest, migrated to this program's schema and the restore recorded in its audit log, then
  *    renamed over the database file; PostgreSQL: one transaction (src/backup/postgres.ts), then
  *    migrated and recorded.
@@ -29,7 +33,7 @@ import { openDatabase, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { SQLITE_FILE } from '../server/main.js';
 import { storedPath, syncDir } from './backup.js';
-import { BackupError, checkSchemaKnown, MANIFEST, MANIFEST_SUM, parseManifest, type Manifest, type Part } from './manifest.js';
+import { auditArchiveName, BackupError, checkSchemaKnown, MANIFEST, MANIFEST_SUM, parseManifest, type Manifest, type Part } from './manifest.js';
 import { inspectPostgres, restorePostgres } from './postgres.js';
 import { checkSqliteCounts, hasRecords, lockSqlite, type DatabaseDescription, type SqliteLock } from './sqlite.js';
 import { entryStream, hashStream, readTarIndex, TarFormatError, type TarEntry } from './tar.js';
@@ -88,7 +92,7 @@ export async function verifyArchive(path: string): Promise<VerifiedArchive> {
     throw new BackupError(`备份文件已损坏（${path}）：清单 ${MANIFEST} 与其校验和不符`, 'usage');
   }
   const manifest = parseManifest(manifestBytes.toString('utf8'));
-  const parts: Part[] = [manifest.database, ...manifest.files];
+  const parts: Part[] = [manifest.database, ...manifest.files, ...manifest.auditArchives];
   const expected = new Set([MANIFEST, MANIFEST_SUM, ...parts.map((p) => p.path)]);
   if (expected.size !== parts.length + 2) throw new BackupError(`备份文件已损坏（${path}）：清单中有重复的条目`, 'usage');
   for (const name of entries.keys()) {
@@ -130,6 +134,10 @@ export interface RestoreResult {
   filesWritten: number;
   /** Files already present with the right content. */
   filesKept: number;
+  /** Audit archive files written into GONGKAI_AUDIT_ARCHIVE_DIR. */
+  auditArchivesWritten: number;
+  /** Audit archive files already there with the right content. */
+  auditArchivesKept: number;
   /** Migrations applied after the restore (an older backup brought up to date). */
   migrated: string[];
 }
@@ -146,8 +154,8 @@ function notEmpty(d: DatabaseDescription, where: string): BackupError {
 }
 
 /** Writes one part to `dest` (a new file), hashing on the way; a mismatch leaves nothing behind. */
-async function extract(archive: string, entry: TarEntry, part: Part, dest: string): Promise<void> {
-  const fh = await open(dest, 'wx', 0o640);
+async function extract(archive: string, entry: TarEntry, part: Part, dest: string, mode = 0o640): Promise<void> {
+  const fh = await open(dest, 'wx', mode);
   const hash = createHash('sha256');
   let ok = false;
   try {
@@ -197,6 +205,93 @@ async function restoreFiles(v: VerifiedArchive, filesDir: string): Promise<{ wri
   return { written, kept };
 }
 
+/** The audit archive parts to write, and those already in place with the right content. */
+interface AuditArchivePlan {
+  write: Part[];
+  keep: Part[];
+}
+
+/** What is at `file` compared with a part: nothing, the same bytes, or something else. */
+async function compareExisting(file: string, part: Part): Promise<'absent' | 'same' | 'other'> {
+  let isFile: boolean;
+  try {
+    isFile = (await stat(file)).isFile();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'absent';
+    throw new BackupError(`无法读取审计日志归档目录中的 ${file}：${(e as Error).message}（GONGKAI_AUDIT_ARCHIVE_DIR）；现有数据未作任何改动`);
+  }
+  if (!isFile) return 'other';
+  try {
+    const h = await hashStream(createReadStream(file));
+    return h.sha256 === part.sha256 && h.size === part.size ? 'same' : 'other';
+  } catch (e) {
+    throw new BackupError(`无法读取审计日志归档文件 ${file}：${(e as Error).message}（GONGKAI_AUDIT_ARCHIVE_DIR）；现有数据未作任何改动`);
+  }
+}
+
+function auditConflict(dir: string, names: string[]): BackupError {
+  return new BackupError(
+    `审计日志归档目录 ${dir}（GONGKAI_AUDIT_ARCHIVE_DIR）中已有 ${names.length} 个与备份中的归档同名但内容不同的文件（${names.slice(0, 3).join('、')}${names.length > 3 ? ' 等' : ''}）：` +
+      '恢复不会覆盖审计日志归档。请先把这些文件移到别处保存，再恢复；现有数据未作任何改动',
+    'usage',
+  );
+}
+
+/**
+ * Compares the archive's audit archive files with GONGKAI_AUDIT_ARCHIVE_DIR before anything is
+ * touched: a file of the same name with other content (or anything that is not a regular file)
+ * refuses the restore.
+ */
+export async function planAuditArchives(v: VerifiedArchive, dir: string): Promise<AuditArchivePlan> {
+  const plan: AuditArchivePlan = { write: [], keep: [] };
+  const conflicts: string[] = [];
+  for (const part of v.manifest.auditArchives) {
+    const state = await compareExisting(join(dir, auditArchiveName(part)), part);
+    if (state === 'absent') plan.write.push(part);
+    else if (state === 'same') plan.keep.push(part);
+    else conflicts.push(auditArchiveName(part));
+  }
+  if (conflicts.length) throw auditConflict(dir, conflicts);
+  return plan;
+}
+
+/** The audit archive files into their folder (0700; files 0600): temporary name, flushed, renamed. */
+async function restoreAuditArchives(v: VerifiedArchive, dir: string, plan: AuditArchivePlan): Promise<{ written: number; kept: number }> {
+  let written = 0;
+  let kept = plan.keep.length;
+  if (!plan.write.length) return { written, kept };
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new BackupError(`无法创建审计日志归档目录 ${dir}（GONGKAI_AUDIT_ARCHIVE_DIR）：${(e as Error).message}`);
+  }
+  for (const part of plan.write) {
+    const name = auditArchiveName(part);
+    const final = join(dir, name);
+    const tmp = join(dir, `.${name}.restore-${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await extract(v.path, v.entries.get(part.path)!, part, tmp, 0o600);
+      // Looked at again just before the rename: a file that appeared meanwhile is never replaced.
+      const state = await compareExisting(final, part);
+      if (state === 'other') throw auditConflict(dir, [name]);
+      if (state === 'same') {
+        await rm(tmp, { force: true });
+        kept++;
+        continue;
+      }
+      await rename(tmp, final);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      if (e instanceof BackupError) throw e;
+      throw new BackupError(`写入审计日志归档文件 ${final} 失败：${(e as Error).message}`);
+    }
+    written++;
+  }
+  await syncDir(dir);
+  return { written, kept };
+}
+
 async function migrateAndRecord(db: Db, v: VerifiedArchive, details: Record<string, unknown>): Promise<string[]> {
   let migrated: string[];
   try {
@@ -217,12 +312,13 @@ async function migrateAndRecord(db: Db, v: VerifiedArchive, details: Record<stri
 export async function restoreBackup(config: Config, archive: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
   const v = await verifyArchive(archive);
   checkRestorable(v, config);
+  const audits = await planAuditArchives(v, config.auditArchiveDir);
   const m = v.manifest;
-  if (m.dialect === 'sqlite') return restoreSqlite(config, v, opts);
-  return restorePg(config, v, opts);
+  if (m.dialect === 'sqlite') return restoreSqlite(config, v, audits, opts);
+  return restorePg(config, v, audits, opts);
 }
 
-async function restoreSqlite(config: Config, v: VerifiedArchive, opts: RestoreOptions): Promise<RestoreResult> {
+async function restoreSqlite(config: Config, v: VerifiedArchive, audits: AuditArchivePlan, opts: RestoreOptions): Promise<RestoreResult> {
   const dbPath = join(config.dataDir, SQLITE_FILE);
   await mkdir(config.dataDir, { recursive: true });
   let lock: SqliteLock | null = lockSqlite(dbPath);
@@ -231,12 +327,13 @@ async function restoreSqlite(config: Config, v: VerifiedArchive, opts: RestoreOp
   try {
     if (lock && hasRecords(lock.description) && !opts.force) throw notEmpty(lock.description, `数据库 ${dbPath}`);
     const files = await restoreFiles(v, config.filesDir);
+    const archives = await restoreAuditArchives(v, config.auditArchiveDir, audits);
     await extract(v.path, v.entries.get(v.manifest.database.path)!, v.manifest.database, tmp);
     checkSqliteCounts(tmp, v.manifest.tables);
     const db = await openDatabase({ sqlitePath: tmp });
     let migrated: string[];
     try {
-      migrated = await migrateAndRecord(db, v, { filesWritten: files.written, filesKept: files.kept, force: !!opts.force });
+      migrated = await migrateAndRecord(db, v, counts(files, archives, opts));
     } finally {
       await db.close(); // checkpoints: the file stands alone, without -wal
     }
@@ -252,14 +349,25 @@ async function restoreSqlite(config: Config, v: VerifiedArchive, opts: RestoreOp
     await rename(tmp, dbPath);
     renamed = true;
     await syncDir(config.dataDir);
-    return { manifest: v.manifest, filesWritten: files.written, filesKept: files.kept, migrated };
+    return result(v, files, archives, migrated);
   } finally {
     lock?.release();
     if (!renamed) for (const p of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) await rm(p, { force: true });
   }
 }
 
-async function restorePg(config: Config, v: VerifiedArchive, opts: RestoreOptions): Promise<RestoreResult> {
+type Written = { written: number; kept: number };
+
+/** The audit entry's counts. */
+function counts(files: Written, archives: Written, opts: RestoreOptions): Record<string, unknown> {
+  return { filesWritten: files.written, filesKept: files.kept, auditArchivesWritten: archives.written, auditArchivesKept: archives.kept, force: !!opts.force };
+}
+
+function result(v: VerifiedArchive, files: Written, archives: Written, migrated: string[]): RestoreResult {
+  return { manifest: v.manifest, filesWritten: files.written, filesKept: files.kept, auditArchivesWritten: archives.written, auditArchivesKept: archives.kept, migrated };
+}
+
+async function restorePg(config: Config, v: VerifiedArchive, audits: AuditArchivePlan, opts: RestoreOptions): Promise<RestoreResult> {
   const url = config.databaseUrl!;
   const target = await inspectPostgres(url);
   if (target.schema !== v.manifest.pgSchema) {
@@ -270,11 +378,12 @@ async function restorePg(config: Config, v: VerifiedArchive, opts: RestoreOption
   }
   if (hasRecords(target.description) && !opts.force) throw notEmpty(target.description, '目标数据库');
   const files = await restoreFiles(v, config.filesDir);
+  const archives = await restoreAuditArchives(v, config.auditArchiveDir, audits);
   await restorePostgres(url, v.manifest, entryStream(v.path, v.entries.get(v.manifest.database.path)!));
   const db = await openDatabase({ databaseUrl: url, poolSize: 1 });
   try {
-    const migrated = await migrateAndRecord(db, v, { filesWritten: files.written, filesKept: files.kept, force: !!opts.force });
-    return { manifest: v.manifest, filesWritten: files.written, filesKept: files.kept, migrated };
+    const migrated = await migrateAndRecord(db, v, counts(files, archives, opts));
+    return result(v, files, archives, migrated);
   } finally {
     await db.close();
   }

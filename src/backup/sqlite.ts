@@ -6,8 +6,9 @@
  * mid-write and whose recent transactions may still be in the -wal file. All pages are copied in
  * one step, inside one read transaction, so the copy is one consistent snapshot even while others
  * write (in WAL mode a reader blocks no writer). The copy is switched to a rollback journal so the
- * archived file stands alone, then described (migrations, row counts, referenced stored files)
- * from the copy itself — the manifest describes exactly what is in the archive.
+ * archived file stands alone, then described (migrations, row counts, referenced stored files, the
+ * audit log's archive files recorded in audit_retention) from the copy itself — the manifest
+ * describes exactly what is in the archive.
  *
  * Restore: the server must be stopped. A connection in EXCLUSIVE locking mode that begins an
  * exclusive transaction fails while any other connection (another process, or this one) has the
@@ -29,7 +30,21 @@ export interface DatabaseDescription {
   bookkeeping: Set<string>;
   /** SHA-256 of every stored file a row refers to (any column named sha256). */
   referenced: string[];
+  /**
+   * The audit log's archive files recorded in audit_retention (rows without an archive skipped),
+   * as the database has them — names and checksums are checked by the backup, not here.
+   */
+  auditArchives: AuditArchiveRecord[];
 }
+
+/** One audit_retention row's archive file: its name in GONGKAI_AUDIT_ARCHIVE_DIR and its SHA-256. */
+export interface AuditArchiveRecord {
+  name: string;
+  sha256: string | null;
+}
+
+/** The audit_retention table's archive files (both dialects; the backup sorts them). */
+export const AUDIT_ARCHIVES_SQL = (table: string) => `SELECT archive AS name, archive_sha256 AS sha256 FROM ${table} WHERE archive IS NOT NULL`;
 
 const SHA = /^[0-9a-f]{64}$/;
 
@@ -62,7 +77,8 @@ export function describeSqlite(db: SQLite.Database): DatabaseDescription {
   }
   const migrations =
     'schema_migrations' in tables ? (db.prepare('SELECT name FROM schema_migrations ORDER BY name').all() as { name: string }[]).map((r) => r.name) : [];
-  return { migrations, tables, bookkeeping, referenced: [...referenced].sort() };
+  const auditArchives = 'audit_retention' in tables ? (db.prepare(AUDIT_ARCHIVES_SQL('audit_retention')).all() as AuditArchiveRecord[]) : [];
+  return { migrations, tables, bookkeeping, referenced: [...referenced].sort(), auditArchives };
 }
 
 /** Copies the live database at `dbPath` into `target` (a new file) and describes the copy. */

@@ -1,13 +1,15 @@
 /**
  * What the backup tests share (not built): an installation as the CLI sees it — a data folder and,
  * when TEST_DATABASE_URL is set, a PostgreSQL database of its own on the test server (the CLI takes
- * a URL, which names no schema) — seeded with the demo data and stored files; and a deterministic
- * dump of every table (each ordered by its primary key, values normalized) to compare databases.
+ * a URL, which names no schema) — seeded with the demo data and stored files; audit rows old enough
+ * to be archived by the retention job (src/audit/retention.ts); a deterministic dump of every table
+ * (each ordered by its primary key, values normalized) to compare databases; and a copy of an
+ * archive with its manifest edited (its checksum made to match).
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { loadActor, findUserByUsername } from '../accounts/user.repository.js';
@@ -20,8 +22,11 @@ import { openDatabase, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { seedDemoCatalogue } from '../demo/catalogue.js';
 import { seedDemo } from '../demo/seed.js';
+import { purgeAuditLog } from '../audit/retention.js';
 import { SQLITE_FILE } from '../server/main.js';
 import { TEST_DATABASE_URL } from '../../test/support/db.js';
+import { MANIFEST, MANIFEST_SUM } from './manifest.js';
+import { entryStream, readTarIndex, TarWriter } from './tar.js';
 
 export const calendar = WorkCalendar.builtin();
 
@@ -184,4 +189,54 @@ export function folderHashes(dir: string): Record<string, string> {
   };
   walk(dir);
   return out;
+}
+
+/**
+ * Audit rows 400 days old, archived by the retention job (retention 365 days) into the place's
+ * GONGKAI_AUDIT_ARCHIVE_DIR: one more archive file and audit_retention row. The database must be
+ * migrated. Returns the archive's file name and SHA-256 as recorded.
+ */
+export async function archiveOldAuditRows(place: Place, label: string): Promise<{ name: string; sha256: string }> {
+  const db = await place.open();
+  try {
+    const at = new Date(Date.now() - 400 * 86_400_000).toISOString();
+    const row = (n: number) => ({ at, user_id: null, agency_id: null, action: `old.${label}.${n}`, subject_type: null, subject_id: null, details: JSON.stringify({ label, n }), ip: '10.9.0.1' });
+    await db.kysely.insertInto('audit_log').values([row(1), row(2), row(3)]).execute();
+    const r = await purgeAuditLog(db.kysely, { retentionDays: 365, archiveDir: place.config.auditArchiveDir });
+    if (!r.archive || !r.sha256) throw new Error('nothing was archived');
+    return { name: basename(r.archive), sha256: r.sha256 };
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * A copy of an archive with its manifest changed by `edit` (and its checksum made to match);
+ * `keep(name)` false leaves an entry out.
+ */
+export async function rewriteArchive(src: string, dst: string, edit: (m: Record<string, unknown>) => void, keep: (name: string) => boolean = () => true): Promise<void> {
+  const w = await TarWriter.create(dst, new Date());
+  for (const e of await readTarIndex(src)) {
+    if (e.name === MANIFEST_SUM || !keep(e.name)) continue;
+    if (e.name === MANIFEST) {
+      const chunks: Buffer[] = [];
+      for await (const c of entryStream(src, e)) chunks.push(c as Buffer);
+      const m = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      edit(m);
+      const bytes = Buffer.from(JSON.stringify(m));
+      await w.addBuffer(MANIFEST, bytes);
+      await w.addBuffer(MANIFEST_SUM, Buffer.from(`${createHash('sha256').update(bytes).digest('hex')}  ${MANIFEST}\n`));
+    } else {
+      await w.add(e.name, e.size, entryStream(src, e));
+    }
+  }
+  await w.finish();
+}
+
+/** An archive's manifest as JSON (not checked). */
+export async function readManifestJson(archive: string): Promise<Record<string, unknown>> {
+  const e = (await readTarIndex(archive)).find((x) => x.name === MANIFEST)!;
+  const chunks: Buffer[] = [];
+  for await (const c of entryStream(archive, e)) chunks.push(c as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
 }

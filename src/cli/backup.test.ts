@@ -3,7 +3,8 @@
  * on PostgreSQL (TEST_DATABASE_URL): truncated, damaged, foreign and future archives, the other
  * kind of database, a target holding records, a database in use, output paths that cannot be
  * written, stored files missing. Each refusal is a Chinese line on stderr and a non-zero exit
- * code, and the installation it was aimed at is exactly as before (every table and every file).
+ * code, and the installation it was aimed at is exactly as before (every table, every stored file
+ * and every audit archive file). The audit archives' own refusals: src/backup/audit-archives.test.ts.
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -63,7 +64,7 @@ describe('gongkai backup / restore: refusals leave everything as it was', () => 
   async function state(p: Place) {
     const db = await p.open();
     try {
-      return { tables: await dumpDatabase(db), files: folderHashes(p.config.filesDir) };
+      return { tables: await dumpDatabase(db), files: folderHashes(p.config.filesDir), auditArchives: folderHashes(p.config.auditArchiveDir) };
     } finally {
       await db.close();
     }

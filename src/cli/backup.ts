@@ -35,6 +35,7 @@ function summary(m: Manifest): string {
   return (
     `  数据库：${DIALECT_LABEL[m.dialect]}，${Object.keys(m.tables).length} 张表共 ${rows} 行，结构版本 ${m.latestMigration ?? '（空）'}\n` +
     `  附件：${m.files.length} 个（${mb(fileBytes)}）${m.missingFiles.length ? `；备份时缺失 ${m.missingFiles.length} 个` : ''}\n` +
+    `  审计日志归档：${m.auditArchives.length} 个${m.missingAuditArchives.length ? `；备份时缺失或内容不符 ${m.missingAuditArchives.length} 个` : ''}\n` +
     `  备份时间：${m.createdAt}（${m.program}）\n`
   );
 }
@@ -58,6 +59,9 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.io.out(`已写入备份：${r.path}（${mb(r.size)}）\n${summary(r.manifest)}`);
       if (r.manifest.missingFiles.length) {
         ctx.io.err(`gongkai: 警告：数据库引用的 ${r.manifest.missingFiles.length} 个附件文件缺失，未能备份：${r.manifest.missingFiles.slice(0, 5).join('、')}${r.manifest.missingFiles.length > 5 ? ' …' : ''}\n`);
+      }
+      if (r.manifest.missingAuditArchives.length) {
+        ctx.io.err(`gongkai: 警告：数据库记录的 ${r.manifest.missingAuditArchives.length} 个审计日志归档文件缺失或内容不符，未能备份：${r.manifest.missingAuditArchives.slice(0, 5).join('、')}${r.manifest.missingAuditArchives.length > 5 ? ' …' : ''}\n`);
       }
       if (r.auditProblem) ctx.io.err(`gongkai: 警告：${r.auditProblem}\n`);
     });
@@ -83,7 +87,7 @@ export function register(program: Command, ctx: CliContext): void {
         } catch (e) {
           asCliError(e);
         }
-        ctx.io.out(`备份文件完好：${v.path}（${mb(v.size)}），${v.manifest.files.length + 1} 个部分的 SHA-256 均与清单一致，本程序可以恢复\n${summary(v.manifest)}`);
+        ctx.io.out(`备份文件完好：${v.path}（${mb(v.size)}），${v.manifest.files.length + v.manifest.auditArchives.length + 1} 个部分的 SHA-256 均与清单一致，本程序可以恢复\n${summary(v.manifest)}`);
         return;
       }
       const cfg = config(ctx);
@@ -91,6 +95,7 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.io.out(
         `已从 ${file} 恢复：\n${summary(r.manifest)}` +
           `  附件：写入 ${r.filesWritten} 个，已存在且内容一致 ${r.filesKept} 个（${cfg.filesDir}）\n` +
+          `  审计日志归档：写入 ${r.auditArchivesWritten} 个，已存在且内容一致 ${r.auditArchivesKept} 个（${cfg.auditArchiveDir}）\n` +
           (r.migrated.length ? `  已升级数据库结构：${r.migrated.join('、')}\n` : ''),
       );
     });
