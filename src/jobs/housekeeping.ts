@@ -13,6 +13,10 @@
  *   rate-limits.purge     hourly: rate-limit hits older than a day (the longest window is an hour;
  *                         security/rate-limit.ts also forgets them now and then)
  *   job-runs.purge        daily: records of finished job runs older than 90 days
+ *   online-submissions.purge  daily: the one-time form tokens' and Idempotency-Keys' records
+ *                         (applications/online-submissions.ts) older than 180 days — a form or a
+ *                         retry that old is not a double click — and receipts past their 10
+ *                         minutes that nobody came back for (the encrypted 查询码 goes)
  *   audit-log.purge       daily at 03:00 China time, when the installation's retention is given:
  *                         audit rows older than GONGKAI_AUDIT_RETENTION_DAYS (at least 180) are
  *                         archived to GONGKAI_AUDIT_ARCHIVE_DIR (JSON lines + SHA-256) and only then
@@ -39,6 +43,7 @@ export const RETENTION = {
   loginAttemptsDays: 30,
   rateLimitHitsDays: 1,
   jobRunsDays: 90,
+  onlineSubmissionsDays: 180,
 } as const;
 
 const deleted = (n: bigint | number, what: string) => `删除 ${Number(n)} 条${what}`;
@@ -88,7 +93,24 @@ export function housekeepingJobs(opts: { audit?: AuditRetention; sessions?: Sess
       return deleted(r.numDeletedRows, '运行记录');
     },
   };
-  const jobs = [sessions, loginAttempts, rateLimits, jobRuns] as JobDefinition[];
+  const submissions: JobDefinition<string> = {
+    name: 'online-submissions.purge',
+    description: `删除 ${RETENTION.onlineSubmissionsDays} 天前的网上申请表单标识，清除过期的查询码回执`,
+    schedule: every(1440),
+    run: async ({ db, now }) => {
+      const r = await db.kysely
+        .deleteFrom('online_submissions')
+        .where('created_at', '<', new Date(now.getTime() - RETENTION.onlineSubmissionsDays * DAY_MS).toISOString())
+        .executeTakeFirst();
+      const c = await db.kysely
+        .updateTable('online_submissions')
+        .set({ receipt_id: null, receipt_box: null, receipt_expires_at: null })
+        .where('receipt_expires_at', '<', now.toISOString())
+        .executeTakeFirst();
+      return `${deleted(r.numDeletedRows, '表单标识')}，清除 ${Number(c.numUpdatedRows)} 份过期回执`;
+    },
+  };
+  const jobs = [sessions, loginAttempts, rateLimits, jobRuns, submissions] as JobDefinition[];
   const audit = opts.audit;
   if (audit) {
     const auditLog: JobDefinition<string> = {

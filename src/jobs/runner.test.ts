@@ -17,6 +17,9 @@ import { openTestDb, TEST_DATABASE_URL, testDialect } from '../../test/support/d
 import { housekeepingJobs, RETENTION } from './housekeeping.js';
 import { JobRunner, type AbandonedRun, type JobDefinition, type JobLogLevel } from './runner.js';
 import { every } from './schedule.js';
+import { submitOnlineForm } from '../applications/application.service.js';
+import { newFormToken } from '../applications/online-submissions.js';
+import { agency, calendar, personInput } from '../../test/support/application-fixtures.js';
 
 /** Two handles on one database, as two nodes would have. */
 async function twoNodes(): Promise<{ a: Db; b: Db; close(): Promise<void> }> {
@@ -339,6 +342,24 @@ describe(`the scheduled-job runner (${testDialect})`, () => {
       ])
       .execute();
 
+    // Online submissions (the form's tokens): one older than the retention, one recent whose
+    // receipt is past its time, one recent and live (three applications through the service).
+    const town = await agency(db, '清理测试镇人民政府', 'town', null);
+    const submissionIds: number[] = [];
+    for (let i = 0; i < 3; i++) submissionIds.push((await submitOnlineForm(db, { calendar }, personInput(town), newFormToken())).applicationId);
+    const when: Array<[created: number, expires: number | null]> = [
+      [now - (RETENTION.onlineSubmissionsDays + 1) * day, null],
+      [now - day, now - day + 600_000],
+      [now - 60_000, now + 540_000],
+    ];
+    for (const [i, [created, expires]] of when.entries()) {
+      await db.kysely
+        .updateTable('online_submissions')
+        .set({ created_at: iso(created), ...(expires === null ? { receipt_id: null, receipt_box: null, receipt_expires_at: null } : { receipt_expires_at: iso(expires) }) })
+        .where('application_id', '=', submissionIds[i]!)
+        .execute();
+    }
+
     const runner = new JobRunner(db, housekeepingJobs(), { node: 'node-a', now: clockAt(now) });
     const r = await runner.tick();
     assert.deepEqual(
@@ -348,7 +369,17 @@ describe(`the scheduled-job runner (${testDialect})`, () => {
         ['login-attempts.purge', 'done', '删除 1 条登录尝试记录'],
         ['rate-limits.purge', 'done', '删除 1 条访问频率计数'],
         ['job-runs.purge', 'done', '删除 1 条运行记录'],
+        ['online-submissions.purge', 'done', '删除 1 条表单标识，清除 1 份过期回执'],
       ],
+    );
+    const left = await db.kysely.selectFrom('online_submissions').select(['application_id', 'receipt_box']).where('application_id', 'in', submissionIds).orderBy('application_id').execute();
+    assert.deepEqual(
+      left.map((s) => [s.application_id, s.receipt_box === null]),
+      [
+        [submissionIds[1], true],
+        [submissionIds[2], false],
+      ],
+      'the old one gone, the stale receipt cleared, the live receipt kept',
     );
     assert.deepEqual((await db.kysely.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute()).map((s) => s.id), ['live']);
     assert.equal((await db.kysely.selectFrom('login_attempts').select('id').where('username', '=', 'u').execute()).length, 1);
