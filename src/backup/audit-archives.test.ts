@@ -18,20 +18,9 @@ import { migrateToLatest } from '../db/migrate.js';
 import { isAuditArchiveName } from './manifest.js';
 import { restoreBackup, verifyArchive } from './restore.js';
 import { readTarIndex } from './tar.js';
-import { applicationInput, archiveOldAuditRows, calendar, dumpDatabase, folderHashes, makePlace, readManifestJson, rewriteArchive, type Place } from './test-helpers.js';
+import { applicationInput, archiveOldAuditRows, calendar, dumpDatabase, folderHashes, makePlace, NO_OFFICE, readManifestJson, rewriteArchive, type Place } from './test-helpers.js';
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
-const NO_OFFICE = {
-  short_name: null,
-  code: null,
-  office_name: null,
-  office_address: null,
-  office_hours: null,
-  office_phone: null,
-  office_fax: null,
-  office_email: null,
-  postcode: null,
-};
 
 describe('gongkai backup / restore: the archived audit log', () => {
   const places: Place[] = [];

@@ -18,19 +18,8 @@ import { cli } from '../../test/support/cli.js';
 import { storedPath } from './backup.js';
 import { FILE_PART } from './manifest.js';
 import { verifyArchive } from './restore.js';
-import { applicationInput, archiveOldAuditRows, calendar, dumpDatabase, folderHashes, makePlace, seedPlace, type Place } from './test-helpers.js';
+import { applicationInput, archiveOldAuditRows, calendar, dumpDatabase, folderHashes, makePlace, NO_OFFICE, seedPlace, type Place } from './test-helpers.js';
 
-const NO_OFFICE = {
-  short_name: null,
-  code: null,
-  office_name: null,
-  office_address: null,
-  office_hours: null,
-  office_phone: null,
-  office_fax: null,
-  office_email: null,
-  postcode: null,
-};
 const isRestoreAudit = (table: string, row: Record<string, unknown>) => table === 'audit_log' && row.action === 'backup.restore.cli';
 
 describe('gongkai backup / restore: restore-and-compare', () => {

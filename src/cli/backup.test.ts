@@ -7,35 +7,15 @@
  * and every audit archive file). The audit archives' own refusals: src/backup/audit-archives.test.ts.
  */
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { storedPath } from '../backup/backup.js';
-import { MANIFEST, MANIFEST_SUM, type Manifest } from '../backup/manifest.js';
+import { MANIFEST, type Manifest } from '../backup/manifest.js';
 import { entryStream, readTarIndex, TarWriter } from '../backup/tar.js';
-import { dumpDatabase, folderHashes, makePlace, seedPlace, type Place } from '../backup/test-helpers.js';
+import { dumpDatabase, folderHashes, makePlace, rewriteArchive, seedPlace, type Place } from '../backup/test-helpers.js';
 import { cli } from '../../test/support/cli.js';
-
-/** A copy of an archive with its manifest changed (and its checksum made to match). */
-async function rewrite(src: string, dst: string, edit: (m: Record<string, unknown>) => void): Promise<void> {
-  const w = await TarWriter.create(dst, new Date());
-  for (const e of await readTarIndex(src)) {
-    if (e.name === MANIFEST_SUM) continue;
-    if (e.name === MANIFEST) {
-      const chunks: Buffer[] = [];
-      for await (const c of entryStream(src, e)) chunks.push(c as Buffer);
-      const m = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-      edit(m);
-      const bytes = Buffer.from(JSON.stringify(m));
-      await w.addBuffer(MANIFEST, bytes);
-      await w.addBuffer(MANIFEST_SUM, Buffer.from(`${createHash('sha256').update(bytes).digest('hex')}  ${MANIFEST}\n`));
-    } else {
-      await w.add(e.name, e.size, entryStream(src, e));
-    }
-  }
-  await w.finish();
-}
 
 describe('gongkai backup / restore: refusals leave everything as it was', () => {
   const places: Place[] = [];
@@ -135,7 +115,7 @@ describe('gongkai backup / restore: refusals leave everything as it was', () => 
     await refused(empty, [foreign], 2, /不是 gongkai 备份文件.*没有 manifest\.json/);
 
     const future = join(source.dir, 'future.tar');
-    await rewrite(archive, future, (m) => {
+    await rewriteArchive(archive, future, (m) => {
       (m.migrations as string[]).push('2099010100_from_the_future');
       m.latestMigration = '2099010100_from_the_future';
     });
@@ -146,13 +126,13 @@ describe('gongkai backup / restore: refusals leave everything as it was', () => 
     assert.match(c.err, /请先升级 gongkai/);
 
     const format = join(source.dir, 'format2.tar');
-    await rewrite(archive, format, (m) => {
+    await rewriteArchive(archive, format, (m) => {
       m.version = 2;
     });
     await refused(empty, [format], 2, /格式版本为 2/);
     // A manifest naming a table that is not a plain name (it would reach SQL).
     const evil = join(source.dir, 'evil.tar');
-    await rewrite(archive, evil, (m) => {
+    await rewriteArchive(archive, evil, (m) => {
       (m.tables as Record<string, number>)['x"; DROP TABLE agencies; --'] = 1;
     });
     await refused(empty, [evil], 2, /清单.*不完整或已损坏/);
@@ -160,7 +140,7 @@ describe('gongkai backup / restore: refusals leave everything as it was', () => 
 
   test('a restore failing half-way (row counts unlike the manifest) is rolled back whole', async () => {
     const lying = join(source.dir, 'lying.tar');
-    await rewrite(archive, lying, (m) => {
+    await rewriteArchive(archive, lying, (m) => {
       (m.tables as Record<string, number>).agencies! += 1;
     });
     assert.equal((await cli(['restore', '--check', lying], {})).code, 0, 'the archive itself is sound');
