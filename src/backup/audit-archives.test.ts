@@ -12,13 +12,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cli } from '../../test/support/cli.js';
-import { createAgency } from '../agencies/agency.repository.js';
+import { agency } from '../../test/support/application-fixtures.js';
 import { submitOnline } from '../applications/application.service.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { isAuditArchiveName } from './manifest.js';
 import { restoreBackup, verifyArchive } from './restore.js';
 import { readTarIndex } from './tar.js';
-import { applicationInput, archiveOldAuditRows, calendar, dumpDatabase, folderHashes, makePlace, NO_OFFICE, readManifestJson, rewriteArchive, type Place } from './test-helpers.js';
+import { applicationInput, archiveOldAuditRows, calendar, dumpDatabase, folderHashes, makePlace, readManifestJson, rewriteArchive, type Place } from './test-helpers.js';
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
 
@@ -53,7 +53,7 @@ describe('gongkai backup / restore: the archived audit log', () => {
     source = await place('aa-src');
     const db = await source.open();
     try {
-      const agencyId = await createAgency(db.kysely, { ...NO_OFFICE, parent_id: null, name: '审计归档测试机关', kind: 'government' });
+      const agencyId = await agency(db, '审计归档测试机关', 'government', null);
       const { applicationId } = await submitOnline(db, { calendar }, applicationInput(agencyId, 1));
       const sha = await source.files().put(Buffer.from('一个附件\n'));
       await db.kysely

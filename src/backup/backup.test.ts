@@ -11,14 +11,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { createAgency } from '../agencies/agency.repository.js';
+import { agency } from '../../test/support/application-fixtures.js';
 import { MIGRATIONS, migrateToLatest } from '../db/migrate.js';
 import { submitOnline } from '../applications/application.service.js';
 import { cli } from '../../test/support/cli.js';
 import { storedPath } from './backup.js';
 import { FILE_PART } from './manifest.js';
 import { verifyArchive } from './restore.js';
-import { applicationInput, archiveOldAuditRows, calendar, dumpDatabase, folderHashes, makePlace, NO_OFFICE, seedPlace, type Place } from './test-helpers.js';
+import { applicationInput, archiveOldAuditRows, calendar, dumpDatabase, folderHashes, makePlace, seedPlace, type Place } from './test-helpers.js';
 
 const isRestoreAudit = (table: string, row: Record<string, unknown>) => table === 'audit_log' && row.action === 'backup.restore.cli';
 
@@ -92,7 +92,7 @@ describe('gongkai backup / restore: restore-and-compare', () => {
       assert.equal(restoreAudit[0]!.subject_id, 'backup.tar');
       // Identities continue after the restored rows (PostgreSQL sequences restored with the data).
       const maxId = Math.max(...(await tdb.kysely.selectFrom('agencies').select('id').execute()).map((x) => x.id));
-      const id = await createAgency(tdb.kysely, { ...NO_OFFICE, parent_id: null, name: '恢复后新登记的机关', kind: 'government' });
+      const id = await agency(tdb, '恢复后新登记的机关', 'government', null);
       assert.ok(id > maxId);
     } finally {
       await tdb.close();
@@ -141,7 +141,7 @@ describe('gongkai backup / restore: restore-and-compare', () => {
     const old = await place('bk-old');
     const odb = await old.open();
     await migrateToLatest(odb, Object.fromEntries(names.slice(0, -1).map((n) => [n, MIGRATIONS[n]!])));
-    await createAgency(odb.kysely, { ...NO_OFFICE, parent_id: null, name: '旧版本时登记的机关', kind: 'government' });
+    await agency(odb, '旧版本时登记的机关', 'government', null);
     await odb.close();
     const archive = join(old.dir, 'old.tar');
     assert.equal((await cli(['backup', '-o', archive], old.env)).code, 0);

@@ -210,19 +210,6 @@ export async function archiveOldAuditRows(place: Place, label: string): Promise<
   }
 }
 
-/** The columns of an agency without a code or office details (createAgency's input). */
-export const NO_OFFICE = {
-  short_name: null,
-  code: null,
-  office_name: null,
-  office_address: null,
-  office_hours: null,
-  office_phone: null,
-  office_fax: null,
-  office_email: null,
-  postcode: null,
-};
-
 /**
  * A copy of an archive with its manifest changed by `edit` (and its checksum made to match);
  * `keep(name)` false leaves an entry out.
