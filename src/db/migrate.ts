@@ -22,6 +22,7 @@ import * as m2026112815 from './migrations/2026112815_supervision.js';
 import * as m2026112816 from './migrations/2026112816_report_uploads.js';
 import * as m2026112817 from './migrations/2026112817_scheduled_jobs.js';
 import * as m2026112818 from './migrations/2026112818_security.js';
+import * as m2026112819 from './migrations/2026112819_search_forward.js';
 
 /** Every migration by name (exported for the migrations' own tests). */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -43,6 +44,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026112816_report_uploads': m2026112816,
   '2026112817_scheduled_jobs': m2026112817,
   '2026112818_security': m2026112818,
+  '2026112819_search_forward': m2026112819,
 };
 
 export class MigrationError extends Error {

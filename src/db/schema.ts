@@ -522,6 +522,15 @@ export interface SearchDocumentsTable {
   token_ids: Uint8Array | null;
 }
 
+/** PostgreSQL only: a document's token sequence (src/search/postings.ts encodeSequence). */
+export interface SearchForwardTable {
+  /** search_documents.id */
+  id: number;
+  /** Bytes per token id: 2, 3 or 4. */
+  width: number;
+  seq: Uint8Array;
+}
+
 /** The next sequence number of a sort key in the search index (ids are never reused). */
 export interface SearchSequencesTable {
   sort_key: number;
@@ -680,6 +689,7 @@ export interface Database {
   search_sequences: SearchSequencesTable;
   search_tokens: SearchTokensTable;
   search_postings: SearchPostingsTable;
+  search_forward: SearchForwardTable;
   report_entries: ReportEntriesTable;
   report_entry_history: ReportEntryHistoryTable;
   annual_reports: AnnualReportsTable;

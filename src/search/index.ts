@@ -118,6 +118,7 @@ export async function indexDocuments(db: SearchDb, docs: readonly SearchDocument
         .values(part.map((d) => ({ id: d.id, scope: d.scope, doc_id: d.docId, sort_key: d.sortKey, token_ids: written.get(d.id) ?? null })))
         .execute();
     }
+    if (db.dialect === 'postgres') await pgEngine.writeSequences(q, prepared);
   });
 }
 

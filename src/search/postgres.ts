@@ -13,6 +13,9 @@
  *                     one range, for queries of one character); scopes are tokens too
  *   search_postings   blocks of posting lists, key (scope_id, token_id, lo) (postings.ts)
  *   search_documents  token_ids: the ids of the tokens a document is listed under, to remove it
+ *   search_forward    each document's token sequence (postings.ts encodeSequence, migration
+ *                     2026112819): a phrase checks its frequent tokens on a few candidates there
+ *                     rather than in their long lists (SequencePhrase)
  *
  * Writers take a transaction-level advisory lock (one writer at a time: ids are allocated from
  * the highest in use, and blocks are read, merged and written back); readers are never blocked
@@ -26,14 +29,19 @@ import {
   decodeBlock,
   decodeIds,
   encodeIds,
+  encodeSequence,
   ListCursor,
   mergePostings,
   phraseNode,
   PostingsBuilder,
+  SequencePhrase,
   UnionNode,
   walk,
+  WindowLoader,
+  type Loadable,
   type Node,
   type StoredBlock,
+  type WindowAnswer,
 } from './postings.js';
 import { scopeToken } from './tokenize.js';
 import { chunks, type EngineResult, type IndexedRow, type PreparedDocument, type Q, type SearchPlan } from './types.js';
@@ -125,11 +133,32 @@ export async function write(q: Q, removed: readonly IndexedRow[], added: readonl
       listed.push(t);
     }
     tokenLists.set(d.id, encodeIds(listed.sort((a, b) => a - b)));
+    d.sequence = encodeSequence(tid);
   }
   for (const [scopeId, byToken] of changes) {
     for (const part of chunks([...byToken.keys()], 2000)) await applyChanges(q, scopeId, part, byToken);
   }
   return tokenLists;
+}
+
+/**
+ * Stores the token sequences of documents just written (write() set them), after their rows in
+ * search_documents: a sequence belongs to its row (foreign key, ON DELETE CASCADE), so that
+ * whatever removes or replaces the row — an older version of gongkai during a rolling upgrade
+ * too — never leaves a sequence of other text behind.
+ */
+export async function writeSequences(q: Q, docs: readonly PreparedDocument[]): Promise<void> {
+  const withSeq = docs.filter((d) => d.sequence);
+  // Statements of a few megabytes at most (a sequence is 2–4 bytes a token).
+  for (let i = 0; i < withSeq.length; ) {
+    let bytes = 0;
+    let j = i;
+    while (j < withSeq.length && (j === i || bytes + withSeq[j]!.sequence!.seq.length < 4e6)) bytes += withSeq[j++]!.sequence!.seq.length;
+    const part = withSeq.slice(i, j);
+    await sql`INSERT INTO search_forward (id, width, seq)
+      SELECT * FROM unnest(${part.map((d) => d.id)}::bigint[], ${part.map((d) => d.sequence!.width)}::smallint[], ${part.map((d) => Buffer.from(d.sequence!.seq.buffer, d.sequence!.seq.byteOffset, d.sequence!.seq.length))}::bytea[])`.execute(q);
+    i = j;
+  }
 }
 
 /**
@@ -194,6 +223,9 @@ function nextChar(c: string): string {
   return String.fromCodePoint(c.codePointAt(0)! + 1);
 }
 
+/** A list that ends within its first blocks with at most this many postings drives a phrase (its candidates are few). */
+const FEW_POSTINGS = 256;
+
 /** Thrown by a walk of `search(…, {firstStatementOnly: true})` that needs a second statement. */
 class NeedsSnapshot extends Error {}
 
@@ -246,6 +278,25 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
     for (const [token, id] of ids) if (token.startsWith(w.prefix) || token === w.tail) out.push(id);
     return [out];
   });
+  /**
+   * The tokens of a phrase that drive its walk; the others are checked on the candidates' token
+   * sequences (SequencePhrase). From the first statement's blocks (up to FIRST_LOAD of each list,
+   * the newest): the sparsest list drives; a list is checked on sequences when the drivers'
+   * candidates lie further apart than half its blocks span (a block read per candidate, or
+   * nearly), or when the sparsest list ended within its first blocks with few postings.
+   */
+  const sparseTokens = (tokenIds: number[]): Set<number> => {
+    const stats = [...new Set(tokenIds)].map((id) => {
+      const blocks = initial.get(id) ?? [];
+      const postings = blocks.reduce((n, b) => n + b.n, 0);
+      const range = blocks.length ? blocks[0]!.hi - blocks[blocks.length - 1]!.lo + 1 : 0;
+      const complete = blocks.length < FIRST_LOAD;
+      const gap = complete && postings <= FEW_POSTINGS ? Number.POSITIVE_INFINITY : postings ? range / postings : Number.POSITIVE_INFINITY;
+      return { id, complete, gap, span: blocks.length ? range / blocks.length : 0 };
+    });
+    const driver = stats.reduce((a, b) => (b.gap > a.gap ? b : a));
+    return new Set(stats.filter((t) => t === driver || t.complete || t.span / 2 >= driver.gap).map((t) => t.id));
+  };
   // The query as a tree of cursors (a new tree per walk; a token's cursor is shared in a tree).
   const build = (preload: boolean): Node | null => {
     const cursors = new Map<number, ListCursor>();
@@ -262,6 +313,17 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
       }
       return c;
     };
+    // A token checked on sequences gets a cursor of its own (moved only by its phrase, and only
+    // for documents without a sequence).
+    const own = (id: number) => {
+      const c = new ListCursor(id, 1);
+      const blocks = preload ? initial.get(id) : undefined;
+      if (blocks) {
+        c.pending = plan.topId;
+        c.receive([{ target: plan.topId, limit: FIRST_LOAD }], [blocks]);
+      }
+      return c;
+    };
     const any = (tokenIds: number[]): Node | null =>
       tokenIds.length === 0 ? null : tokenIds.length === 1 ? list(tokenIds[0]!) : new UnionNode(tokenIds.map((id) => list(id, 1)));
     const nodes: Node[] = [];
@@ -270,7 +332,13 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
       if (w.kind === 'phrase') {
         const tokenIds = w.tokens.map((t) => ids.get(t));
         if (tokenIds.some((id) => id === undefined)) return null;
-        nodes.push(phraseNode(tokenIds.map((id) => list(id!))));
+        const phrase = tokenIds as number[];
+        const sparse = sparseTokens(phrase);
+        if (sparse.size === new Set(phrase).size) nodes.push(phraseNode(phrase.map((id) => list(id))));
+        else {
+          const cursors = new Map(phrase.map((id) => [id, sparse.has(id) ? list(id) : own(id)]));
+          nodes.push(new SequencePhrase(phrase.map((id) => cursors.get(id)!), new Set([...sparse].map((id) => cursors.get(id)!)), new WindowLoader(phrase.length)));
+        }
       } else {
         const n = any(expansions[e++]!);
         if (!n) return null;
@@ -284,8 +352,29 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
     }
     return nodes.length === 1 ? nodes[0]! : new AndNode(nodes);
   };
-  const fetch = async (lists: ListCursor[]) => {
+  const fetch = async (pending: Loadable[]) => {
     if (opts.firstStatementOnly) throw new NeedsSnapshot();
+    const lists = pending.filter((l): l is ListCursor => l instanceof ListCursor);
+    const windows = pending.filter((l): l is WindowLoader => l instanceof WindowLoader);
+    if (lists.length) await fetchBlocks(lists);
+    if (windows.length) await fetchWindows(windows);
+  };
+  const fetchWindows = async (loaders: WindowLoader[]) => {
+    const requests = loaders.map((l) => l.requests());
+    const all = requests.flat();
+    const r = await sql<{ i: number; width: number; w: Uint8Array }>`
+      SELECT u.i, f.width, substring(f.seq FROM u.s * f.width + 1 FOR u.k * f.width) AS w
+      FROM unnest(${all.map((x) => x.rowid)}::bigint[], ${all.map((x) => x.start)}::int[], ${all.map((x) => x.length)}::int[]) WITH ORDINALITY AS u(r, s, k, i)
+      JOIN search_forward f ON f.id = u.r`.execute(q);
+    const answers: WindowAnswer[] = all.map(() => null);
+    for (const row of r.rows) answers[Number(row.i) - 1] = { width: Number(row.width), bytes: row.w };
+    let k = 0;
+    loaders.forEach((l, i) => {
+      l.receive(requests[i]!, answers.slice(k, k + requests[i]!.length));
+      k += requests[i]!.length;
+    });
+  };
+  const fetchBlocks = async (lists: ListCursor[]) => {
     // One row per request: (list, request) → blocks with lo ≤ target, newest first, up to limit.
     const requests = lists.map((c) => c.requests());
     const tokens: number[] = [];

@@ -8,14 +8,19 @@ import {
   buildBlocks,
   decodeBlock,
   decodeIds,
+  decodeWindow,
   encodeBlock,
   encodeIds,
+  encodeSequence,
   ListCursor,
   mergePostings,
   phraseNode,
   PostingsBuilder,
+  SequencePhrase,
   UnionNode,
   walk,
+  WindowLoader,
+  type Loadable,
   type Node,
   type Postings,
   type StoredBlock,
@@ -119,24 +124,42 @@ describe('posting blocks', () => {
   });
 });
 
-/** A store of lists in blocks, and a fetcher answering like the PostgreSQL engine; counts round trips. */
-function store(lists: Posting[][]) {
+/**
+ * A store of lists in blocks (and of documents' token sequences, when given), and a fetcher
+ * answering like the PostgreSQL engine; counts round trips, blocks and windows loaded.
+ */
+function store(lists: Posting[][], sequences: ReadonlyMap<number, readonly number[]> = new Map()) {
   const blocks = lists.map((ps) => buildBlocks(flat(ps)));
   let trips = 0;
-  const fetch = async (cursors: ListCursor[]) => {
+  let blocksRead = 0;
+  let windowsRead = 0;
+  const fetch = async (pending: Loadable[]) => {
     trips++;
-    for (const c of cursors) {
+    for (const c of pending) {
+      if (c instanceof WindowLoader) {
+        const rs = c.requests();
+        windowsRead += rs.length;
+        c.receive(
+          rs,
+          rs.map((r) => {
+            const seq = sequences.get(r.rowid);
+            if (!seq) return null;
+            const { width, seq: bytes } = encodeSequence(seq);
+            return { width, bytes: bytes.slice(r.start * width, (r.start + r.length) * width) };
+          }),
+        );
+        continue;
+      }
       const rs = c.requests();
-      c.receive(
-        rs,
-        rs.map((r) => blocks[c.tokenId]!.filter((b: StoredBlock) => b.lo <= r.target).slice(0, r.limit)),
-      );
+      const answers = rs.map((r) => blocks[c.tokenId]!.filter((b: StoredBlock) => b.lo <= r.target).slice(0, r.limit));
+      blocksRead += answers.reduce((n, a) => n + a.length, 0);
+      c.receive(rs, answers);
     }
   };
-  return { fetch, trips: () => trips };
+  return { fetch, trips: () => trips, blocks: () => blocksRead, windows: () => windowsRead };
 }
 
-async function collect(root: Node, fetch: (c: ListCursor[]) => Promise<void>, from = Number.MAX_SAFE_INTEGER, downTo = 0): Promise<number[]> {
+async function collect(root: Node, fetch: (c: Loadable[]) => Promise<void>, from = Number.MAX_SAFE_INTEGER, downTo = 0): Promise<number[]> {
   const out: number[] = [];
   await walk(root, fetch, from, downTo, (id) => {
     out.push(id);
@@ -213,3 +236,142 @@ describe('cursors walk matches newest first (property, against brute force)', ()
     assert.deepEqual(await collect(new UnionNode([new ListCursor(0), ListCursor.empty()]), s.fetch), [3]);
   });
 });
+
+/** Documents as token sequences (row id → token ids), and the posting lists they make. */
+function corpusOf(docs: ReadonlyMap<number, readonly number[]>, vocabulary: number): Posting[][] {
+  const lists: Posting[][] = Array.from({ length: vocabulary }, () => []);
+  for (const rowid of [...docs.keys()].sort((a, b) => b - a)) {
+    const seq = docs.get(rowid)!;
+    const at = new Map<number, number[]>();
+    seq.forEach((t, p) => at.set(t, [...(at.get(t) ?? []), p]));
+    for (const [t, positions] of at) lists[t]!.push({ rowid, positions });
+  }
+  return lists;
+}
+
+/** Rows where the phrase `tokens` occurs (brute force on the sequences), newest first. */
+function phraseHits(docs: ReadonlyMap<number, readonly number[]>, tokens: readonly number[], from: number): number[] {
+  const out: number[] = [];
+  for (const [rowid, seq] of docs) {
+    if (rowid > from) continue;
+    for (let s = 0; s + tokens.length <= seq.length; s++) {
+      if (tokens.every((t, k) => seq[s + k] === t)) {
+        out.push(rowid);
+        break;
+      }
+    }
+  }
+  return out.sort((a, b) => b - a);
+}
+
+describe('token sequences', () => {
+  test('a window is a byte slice of the sequence, in the fewest bytes that hold the largest id', () => {
+    for (const [ids, width] of [
+      [[0, 1, 65_535], 2],
+      [[65_536, 3], 3],
+      [[2 ** 24 - 1], 3],
+      [[2 ** 24, 7, 2 ** 31 - 1], 4],
+    ] as const) {
+      const e = encodeSequence(ids);
+      assert.equal(e.width, width);
+      assert.equal(e.seq.length, ids.length * width);
+      assert.deepEqual(decodeWindow(e.seq, e.width), [...ids]);
+      assert.deepEqual(decodeWindow(e.seq.slice(width, 2 * width), e.width), ids.slice(1, 2));
+    }
+  });
+
+  test('a damaged window is an error, not a wrong answer', () => {
+    assert.throws(() => decodeWindow(Uint8Array.from([1, 2, 3]), 2), /damaged/);
+    assert.throws(() => decodeWindow(Uint8Array.from([1, 2]), 5), /damaged/);
+  });
+});
+
+describe('phrases checked on token sequences (SequencePhrase)', () => {
+  /** Documents of Zipf-distributed tokens: token 0 is in most documents, the last ones in few. */
+  const documents = (next: () => number, n: number, vocabulary: number, gapMax: number) => {
+    const docs = new Map<number, number[]>();
+    let rowid = 1;
+    for (let i = 0; i < n; i++) {
+      rowid += 1 + Math.floor(next() * gapMax);
+      const len = 1 + Math.floor(next() * 30);
+      docs.set(rowid, Array.from({ length: len }, () => Math.min(vocabulary - 1, Math.floor(vocabulary * next() ** 3))));
+    }
+    return docs;
+  };
+
+  test('same hits as brute force, whichever tokens drive, with or without stored sequences (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.array(fc.integer({ min: 0, max: 11 }), { minLength: 2, maxLength: 4 }),
+        fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        async (seed, phrase, driving, missingEvery) => {
+          const next = seededRandom(seed);
+          const docs = documents(next, 400, 12, 40);
+          const lists = corpusOf(docs, 12);
+          // Every fourth (or other) document has no stored sequence (indexed before they existed).
+          const sequences = new Map([...docs].filter(([rowid]) => !missingEvery || rowid % (missingEvery + 1)));
+          const distinct = [...new Set(phrase)];
+          const sparseTokens = new Set(distinct.filter((_, i) => driving[i]));
+          if (!sparseTokens.size) sparseTokens.add(distinct[0]!);
+          const from = [...docs.keys()].sort((a, b) => b - a)[Math.floor(next() * 50)]!;
+          const expected = phraseHits(docs, phrase, from);
+          const { fetch } = store(lists, sequences);
+          if (sparseTokens.size === distinct.length) {
+            const shared = new Map(distinct.map((t) => [t, new ListCursor(t)]));
+            assert.deepEqual(await collect(phraseNode(phrase.map((t) => shared.get(t)!)), fetch, from), expected);
+            return;
+          }
+          const cursors = new Map(distinct.map((t) => [t, new ListCursor(t, sparseTokens.has(t) ? 8 : 1)]));
+          const node = new SequencePhrase(
+            phrase.map((t) => cursors.get(t)!),
+            new Set([...sparseTokens].map((t) => cursors.get(t)!)),
+            new WindowLoader(phrase.length),
+          );
+          assert.deepEqual(await collect(node, fetch, from), expected);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  test('a rare token with a common one: windows instead of the common list\'s blocks, in few round trips', async () => {
+    // 300,000 documents of 12 tokens; token 0 ("建设") in every one; token 1 ("宇宝") in one in a thousand,
+    // followed by token 0 in every other one of those.
+    const N = 300_000;
+    const docs = new Map<number, number[]>();
+    for (let i = 0; i < N; i++) {
+      const rowid = N - i;
+      const seq = Array.from({ length: 12 }, (_, k) => (k === 5 ? 0 : 2 + ((rowid + k) % 7)));
+      if (i % 1000 === 500) seq.splice(4, 1, 1), (seq[5] = (i / 1000) % 2 < 1 ? 0 : 3);
+      docs.set(rowid, seq);
+    }
+    const lists = corpusOf(docs, 9);
+    const expected = phraseHits(docs, [1, 0], N);
+    assert.ok(expected.length > 100 && expected.length < 200, `${expected.length} hits`);
+    const s = store(lists, docs);
+    const rare = new ListCursor(1);
+    const node = new SequencePhrase([rare, new ListCursor(0, 1)], new Set([rare]), new WindowLoader(2));
+    assert.deepEqual(await collect(node, s.fetch), expected);
+    assert.ok(s.trips() <= 4, `${s.trips()} round trips`);
+    assert.equal(s.blocks(), 1, 'only the rare list\'s block');
+    assert.equal(s.windows(), 300);
+    // The same phrase by the lists alone reads a block of the common list per candidate.
+    const t = store(lists);
+    assert.deepEqual(await collect(phraseNode([new ListCursor(1), new ListCursor(0)]), t.fetch), expected);
+    assert.ok(t.blocks() > 250, `${t.blocks()} blocks`);
+  });
+});
+
+/** A small deterministic generator (mulberry32). */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -300,8 +300,8 @@ export interface Node {
   seek(target: number): boolean;
   /** The current match's row id, or -1 when there is none left. */
   rowid(): number;
-  /** Lists that need blocks (after seek returned false). */
-  lists(): ListCursor[];
+  /** What must load before the node can answer (after seek returned false): lists, windows. */
+  lists(): Loadable[];
   /** Every list under the node. */
   all(): ListCursor[];
   /**
@@ -417,7 +417,31 @@ export class ListCursor implements Node {
     return this.posCache;
   }
 
-  lists(): ListCursor[] {
+  /**
+   * The positions of row `rowid` from the blocks already loaded, without moving the cursor:
+   * undefined when no loaded block tells, null when the list is known not to hold the row.
+   */
+  peekPositions(rowid: number): number[] | null | undefined {
+    for (const k of this.known) {
+      if (k.lo > rowid) continue;
+      if (k.upTo < rowid) return undefined;
+      if (!k.raw) return null;
+      const b = (k.block ??= readBlock(k.raw));
+      const ids = b.rowids;
+      let lo = 0;
+      let hi = ids.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (ids[mid] === rowid) return positionsOf(b, mid);
+        if (ids[mid]! > rowid) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return null;
+    }
+    return undefined;
+  }
+
+  lists(): Loadable[] {
     return this.pending !== null ? [this] : [];
   }
 
@@ -513,7 +537,7 @@ export class UnionNode implements Node {
     return this.cur;
   }
 
-  lists(): ListCursor[] {
+  lists(): Loadable[] {
     return this.children.flatMap((c) => c.lists());
   }
 
@@ -537,7 +561,8 @@ export class AndNode implements Node {
   private at = Number.POSITIVE_INFINITY;
   constructor(
     private readonly children: Node[],
-    private readonly accept: (rowid: number) => boolean = () => true,
+    /** The check of a candidate: true, false, or null while it waits for data it asked for. */
+    private readonly accept: (rowid: number) => boolean | null = () => true,
   ) {}
 
   seek(target: number): boolean {
@@ -569,7 +594,9 @@ export class AndNode implements Node {
         this.hint(target);
         return false;
       }
-      if (this.accept(target)) {
+      const ok = this.accept(target);
+      if (ok === null) return false;
+      if (ok) {
         this.cur = target;
         return true;
       }
@@ -600,14 +627,14 @@ export class AndNode implements Node {
       if (others.every((o) => id < o.low || o.has.has(id))) hints.push(id);
       if (hints.length >= MAX_HINTS) break;
     }
-    for (const c of this.children) for (const l of c.lists()) l.hints.push(...hints);
+    for (const c of this.children) for (const l of c.lists()) if (l instanceof ListCursor) l.hints.push(...hints);
   }
 
   rowid(): number {
     return this.cur;
   }
 
-  lists(): ListCursor[] {
+  lists(): Loadable[] {
     return this.children.flatMap((c) => c.lists());
   }
 
@@ -650,6 +677,213 @@ export function phraseNode(cursors: ListCursor[]): Node {
   });
 }
 
+// --- token sequences: the phrase check on a few candidates ---------------------------------------
+
+/**
+ * A document's token sequence as stored (search_forward): the id of the token at each position,
+ * `width` bytes each, big-endian (the fewest bytes that hold the document's largest id), so that
+ * the tokens at positions [s, s + k) are bytes [s·width, (s + k)·width): PostgreSQL returns that
+ * slice alone (substring of an uncompressed value), whatever the size of the document.
+ */
+export function encodeSequence(ids: ArrayLike<number>): { width: number; seq: Uint8Array } {
+  let max = 0;
+  for (let i = 0; i < ids.length; i++) if (ids[i]! > max) max = ids[i]!;
+  const width = max < 2 ** 16 ? 2 : max < 2 ** 24 ? 3 : 4;
+  const seq = new Uint8Array(ids.length * width);
+  for (let i = 0, at = 0; i < ids.length; i++) {
+    let v = ids[i]!;
+    for (let b = width - 1; b >= 0; b--) {
+      seq[at + b] = v & 255;
+      v >>>= 8;
+    }
+    at += width;
+  }
+  return { width, seq };
+}
+
+/** Token ids of a slice of a stored sequence (a window). */
+export function decodeWindow(bytes: Uint8Array, width: number): number[] {
+  if (width < 2 || width > 4 || bytes.length % width) throw new Error(`search index: damaged token sequence (width ${width}, ${bytes.length} bytes)`);
+  const out: number[] = [];
+  for (let at = 0; at < bytes.length; at += width) {
+    let v = 0;
+    for (let b = 0; b < width; b++) v = v * 256 + bytes[at + b]!;
+    out.push(v);
+  }
+  return out;
+}
+
+/** Tokens [start, start + length) of document `rowid`'s sequence. */
+export interface WindowRequest {
+  rowid: number;
+  start: number;
+  length: number;
+}
+
+/** A window as loaded: the slice of the sequence and its width; null when the document has none. */
+export type WindowAnswer = { width: number; bytes: Uint8Array } | null;
+
+/** Windows asked for in one load, at most. */
+const MAX_WINDOWS = 1024;
+
+/**
+ * Windows of the candidates' token sequences, for one phrase (all of its length), loaded in
+ * batches: the first request is the walk's current candidate, the others its next candidates
+ * (hints), so that a phrase checked on a few hundred candidates costs one or two round trips.
+ */
+export class WindowLoader {
+  /** Requests for the next load. */
+  pending: WindowRequest[] = [];
+  private readonly loaded = new Map<number, Map<number, number[]> | null>();
+
+  constructor(readonly length: number) {}
+
+  /** undefined: not loaded; null: the document has no stored sequence; else the window (shorter at the end of the document). */
+  window(rowid: number, start: number): number[] | null | undefined {
+    const w = this.loaded.get(rowid);
+    return w === null ? null : w?.get(start);
+  }
+
+  /** Asks for the windows at `starts` of document `rowid` (those not loaded yet). */
+  want(rowid: number, starts: readonly number[]): void {
+    const w = this.loaded.get(rowid);
+    if (w === null) return;
+    for (const start of starts) {
+      if (this.pending.length >= MAX_WINDOWS) return;
+      if (!w?.has(start)) this.pending.push({ rowid, start, length: this.length });
+    }
+  }
+
+  requests(): WindowRequest[] {
+    return this.pending;
+  }
+
+  /** The answers to requests(), in the same order. */
+  receive(requests: readonly WindowRequest[], answers: readonly WindowAnswer[]): void {
+    requests.forEach((r, i) => {
+      const a = answers[i];
+      if (!a) {
+        this.loaded.set(r.rowid, null);
+        return;
+      }
+      let w = this.loaded.get(r.rowid);
+      if (w === null) return;
+      if (!w) this.loaded.set(r.rowid, (w = new Map()));
+      w.set(r.start, decodeWindow(a.bytes, a.width));
+    });
+    this.pending = [];
+  }
+}
+
+/**
+ * A phrase whose frequent tokens are checked on the candidates' token sequences rather than by
+ * their posting lists: `cursors[i]` is the cursor of the phrase's i-th token, and the tokens whose
+ * cursor is in `sparse` drive the join (their lists give the candidates, with positions); each
+ * candidate position is then checked against a window of the document's sequence. This is what
+ * makes a rare phrase containing a common bigram (宇宝建设: 宇宝 rare, 建设 in 40 % of documents)
+ * cheap: without it the common list's block under every candidate is read (a block per candidate
+ * when the candidates lie further apart than the common list's blocks span).
+ *
+ * A document indexed before the sequences existed has none: it is checked by the frequent tokens'
+ * lists (`cursors` not in `sparse`, which must be cursors of their own: they are moved only here).
+ */
+export class SequencePhrase implements Node {
+  private readonly inner: AndNode;
+  private readonly drivers: { cursor: ListCursor; offset: number }[] = [];
+  private readonly checked: { cursor: ListCursor; tokenId: number; offset: number }[] = [];
+  private readonly checkedCursors: ListCursor[];
+
+  constructor(
+    cursors: readonly ListCursor[],
+    sparse: ReadonlySet<ListCursor>,
+    private readonly windows: WindowLoader,
+  ) {
+    cursors.forEach((cursor, offset) => {
+      if (sparse.has(cursor)) this.drivers.push({ cursor, offset });
+      else this.checked.push({ cursor, tokenId: cursor.tokenId, offset });
+    });
+    if (!this.drivers.length || !this.checked.length) throw new Error('SequencePhrase: needs sparse and checked tokens');
+    if (windows.length !== cursors.length) throw new Error('SequencePhrase: windows of another length');
+    this.checkedCursors = [...new Set(this.checked.map((c) => c.cursor))];
+    this.inner = new AndNode([...new Set(this.drivers.map((d) => d.cursor))], (rowid) => this.check(rowid));
+  }
+
+  seek(target: number): boolean {
+    return this.inner.seek(target);
+  }
+
+  rowid(): number {
+    return this.inner.rowid();
+  }
+
+  lists(): Loadable[] {
+    const out = this.inner.lists();
+    if (this.windows.pending.length) out.push(this.windows);
+    for (const c of this.checkedCursors) if (c.pending !== null) out.push(c);
+    return out;
+  }
+
+  all(): ListCursor[] {
+    return this.inner.all();
+  }
+
+  upcoming(max: number): number[] {
+    return this.inner.upcoming(max);
+  }
+
+  /** Where the phrase may start in document `rowid`, by the drivers' positions (null: unknown yet). */
+  private starts(positions: (number[] | null | undefined)[]): number[] | null {
+    const first = positions[0];
+    if (!first) return first === null ? [] : null;
+    const out: number[] = [];
+    for (const p of first) {
+      const s = p - this.drivers[0]!.offset;
+      if (s < 0) continue;
+      if (positions.every((ps, i) => !ps || hasPosition(ps, s + this.drivers[i]!.offset))) out.push(s);
+    }
+    return positions.some((ps) => ps === null) ? [] : out;
+  }
+
+  /** The candidate the drivers agree on: the phrase at one of its starts? (null: waiting for windows or blocks) */
+  private check(rowid: number): boolean | null {
+    const starts = this.starts(this.drivers.map((d) => d.cursor.positions()))!;
+    if (!starts.length) return false;
+    const missing: number[] = [];
+    for (const s of starts) {
+      const w = this.windows.window(rowid, s);
+      if (w === null) return this.checkByLists(rowid, starts);
+      if (w === undefined) missing.push(s);
+      else if (this.checked.every((c) => w[c.offset] === c.tokenId)) return true;
+    }
+    if (!missing.length) return false;
+    this.windows.want(rowid, missing);
+    // The next candidates' windows come with the same load.
+    for (const id of this.inner.upcoming(HINT_SCAN)) {
+      if (id >= rowid) continue;
+      if (this.windows.pending.length >= MAX_WINDOWS) break;
+      const next = this.starts(this.drivers.map((d) => d.cursor.peekPositions(id)));
+      if (next?.length) this.windows.want(id, next);
+    }
+    return null;
+  }
+
+  /** A document without a stored sequence: the checked tokens' own lists. */
+  private checkByLists(rowid: number, starts: number[]): boolean | null {
+    let wait = false;
+    for (const c of this.checkedCursors) if (!c.seek(rowid)) wait = true;
+    if (wait) {
+      const next = this.inner.upcoming(HINT_SCAN).filter((id) => id < rowid);
+      for (const c of this.checkedCursors) if (c.pending !== null) c.hints.push(...next.slice(0, MAX_HINTS));
+      return null;
+    }
+    if (this.checkedCursors.some((c) => c.rowid() !== rowid)) return false;
+    return starts.some((s) => this.checked.every((c) => hasPosition(c.cursor.positions(), s + c.offset)));
+  }
+}
+
+/** What a walk may wait for: blocks of a list, or windows of token sequences. */
+export type Loadable = ListCursor | WindowLoader;
+
 function hasPosition(ps: readonly number[], p: number): boolean {
   let lo = 0;
   let hi = ps.length - 1;
@@ -664,10 +898,10 @@ function hasPosition(ps: readonly number[], p: number): boolean {
 }
 
 /**
- * Loads blocks for the lists that wait for them (one round trip for all): answers each list's
- * requests() with receive().
+ * Loads what the walk waits for (one round trip per kind): answers each list's or window
+ * loader's requests() with receive().
  */
-export type BlockFetcher = (lists: ListCursor[]) => Promise<void>;
+export type BlockFetcher = (pending: Loadable[]) => Promise<void>;
 
 /**
  * Walks the matches of `root` from `from` (a row id) down to `downTo`, newest first, calling

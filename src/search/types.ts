@@ -15,6 +15,8 @@ export interface PreparedDocument {
   tokens: string[];
   /** Filter key tokens (tokenize.ts keyToken), distinct. */
   keys: string[];
+  /** PostgreSQL: the token sequence, set by the engine's write (stored by writeSequences). */
+  sequence?: { width: number; seq: Uint8Array };
 }
 
 /** An indexed document as stored (the old version of a document being replaced or removed). */
