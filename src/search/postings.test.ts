@@ -25,6 +25,7 @@ import {
   type Postings,
   type StoredBlock,
 } from './postings.js';
+import { rng } from '../../test/support/reports.js';
 
 interface Posting {
   rowid: number;
@@ -307,7 +308,7 @@ describe('phrases checked on token sequences (SequencePhrase)', () => {
         fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
         fc.integer({ min: 0, max: 3 }),
         async (seed, phrase, driving, missingEvery) => {
-          const next = seededRandom(seed);
+          const next = rng(seed);
           const docs = documents(next, 400, 12, 40);
           const lists = corpusOf(docs, 12);
           // Every fourth (or other) document has no stored sequence (indexed before they existed).
@@ -363,15 +364,3 @@ describe('phrases checked on token sequences (SequencePhrase)', () => {
     assert.ok(t.blocks() > 250, `${t.blocks()} blocks`);
   });
 });
-
-/** A small deterministic generator (mulberry32). */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
