@@ -18,7 +18,8 @@
  * dropped there; BENCH_SEARCH_DB=sqlite|postgres runs one). BENCH_SEARCH_KEEP=1 keeps the database
  * (SQLite: the file) after the run; BENCH_SEARCH_REUSE=1 measures a kept PostgreSQL database of the
  * same BENCH_SEARCH_ITEMS again without rebuilding it (an index of 1,000,000 items takes about an
- * hour to build here). A run of more than 50,000 items waits
+ * hour to build here; a kept database from before search_forward gets its token sequences from
+ * the regenerated corpus first, reported as a row of its own). A run of more than 50,000 items waits
  * while /tmp/gongkai-bench.lock exists (the web benchmarks are CPU-sensitive) and holds
  * /tmp/gongkai-search-bench.lock meanwhile.
  */
