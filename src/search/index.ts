@@ -204,7 +204,7 @@ export async function search(db: SearchDb, opts: SearchOptions): Promise<SearchR
     const page = r.page.slice(0, limit);
     const docIds = new Map<number, number>();
     if (page.length) {
-      const rows = await q.selectFrom('search_documents').select(['id', 'doc_id']).where('id', 'in', page).execute();
+      const rows = db.dialect === 'postgres' ? await pgEngine.docIds(q, page) : await q.selectFrom('search_documents').select(['id', 'doc_id']).where('id', 'in', page).execute();
       for (const row of rows) docIds.set(Number(row.id), Number(row.doc_id));
     }
     return {

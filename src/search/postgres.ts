@@ -22,9 +22,11 @@
  * and read one snapshot (search runs in a repeatable-read transaction).
  */
 import { sql } from 'kysely';
+import { PREPARED_MARK } from '../db/database.js';
 import {
   AndNode,
   FIRST_LOAD,
+  WHOLE_LIST,
   buildBlocks,
   decodeBlock,
   decodeIds,
@@ -218,9 +220,28 @@ async function applyChanges(q: Q, scopeId: number, tokens: number[], byToken: Ma
   }
 }
 
+/** The callers' ids of a page of internal ids (one prepared statement whatever the page's length). */
+export async function docIds(q: Q, ids: readonly number[]): Promise<{ id: number; doc_id: number }[]> {
+  return (await sql<{ id: number; doc_id: number }>`${PREPARED}SELECT id, doc_id FROM search_documents WHERE id = ANY(${intArray(ids)}::bigint[])`.execute(q)).rows;
+}
+
 /** The code point after a character's: [c, next) is the range of tokens starting with c. */
 function nextChar(c: string): string {
   return String.fromCodePoint(c.codePointAt(0)! + 1);
+}
+
+/**
+ * The statements of a search are prepared once per connection (src/db/database.ts): planning the
+ * first one costs more than running it.
+ */
+const PREPARED = sql.raw(PREPARED_MARK);
+
+/**
+ * An array of integers as PostgreSQL's array literal ({1,2,3}): the driver's own conversion
+ * quotes and escapes every element, which is most of what a search allocates for its parameters.
+ */
+function intArray(xs: readonly number[]): string {
+  return `{${xs.join(',')}}`;
 }
 
 /** A list that ends within its first blocks with at most this many postings drives a phrase (its candidates are few). */
@@ -246,24 +267,33 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
   for (const g of plan.groups) g.forEach((k) => exact.add(k));
   const chars = plan.words.flatMap((w) => (w.kind === 'char' ? [w.prefix] : []));
   // One statement: the ids of the tokens (and of every bigram starting with a one-character word)
-  // and the first blocks of each list (the newest ones, from the top of the count's walk).
-  const first = await sql<{ id: number; token: string; lo: number | null; hi: number; n: number; data: Uint8Array }>`
+  // and the first blocks of each list (the newest ones, from the top of the count's walk): a
+  // list of at most WHOLE_LIST blocks comes whole (the second token of a rare phrase often has
+  // ten or so), a longer one its FIRST_LOAD newest, a bigram of a one-character word its newest.
+  const first = await sql<{ id: number; token: string; lim: number; lo: number | null; hi: number; n: number; data: Uint8Array }>`${PREPARED}
     WITH t AS (SELECT DISTINCT ON (id) id, token, exact FROM (
       SELECT id, token, true AS exact FROM search_tokens WHERE token = ANY(${[...exact]}::text[])
       UNION ALL
       SELECT k.id, k.token, false FROM unnest(${chars}::text[], ${chars.map(nextChar)}::text[]) AS r(a, b)
         JOIN search_tokens k ON k.token >= r.a AND k.token < r.b
     ) x ORDER BY id, exact DESC)
-    SELECT t.id, t.token, b.lo, b.hi, b.n, b.data FROM t
+    , w AS (SELECT t.*, CASE WHEN NOT t.exact THEN 1
+        WHEN (SELECT count(*) FROM (SELECT 1 FROM search_postings WHERE scope_id = (SELECT id FROM search_tokens WHERE token = ${scope})
+          AND token_id = t.id AND lo <= ${plan.topId} LIMIT ${WHOLE_LIST + 1}) c) <= ${WHOLE_LIST} THEN ${WHOLE_LIST}
+        ELSE ${FIRST_LOAD} END AS lim FROM t)
+    SELECT w.id, w.token, w.lim, b.lo, b.hi, b.n, b.data FROM w
     LEFT JOIN LATERAL (SELECT lo, hi, n, data FROM search_postings
-      WHERE scope_id = (SELECT id FROM search_tokens WHERE token = ${scope}) AND token_id = t.id AND lo <= ${plan.topId}
-      ORDER BY lo DESC LIMIT CASE WHEN t.exact THEN ${FIRST_LOAD} ELSE 1 END) b ON true
-    ORDER BY t.id, b.lo DESC`.execute(q);
+      WHERE scope_id = (SELECT id FROM search_tokens WHERE token = ${scope}) AND token_id = w.id AND lo <= ${plan.topId}
+      ORDER BY lo DESC LIMIT w.lim) b ON true
+    ORDER BY w.id, b.lo DESC`.execute(q);
   const ids = new Map<string, number>();
   const initial = new Map<number, StoredBlock[]>();
+  /** How many blocks the first statement asked for, per list (fewer came: the list ended). */
+  const firstLimit = new Map<number, number>();
   for (const row of first.rows) {
     const id = Number(row.id);
     ids.set(row.token, id);
+    firstLimit.set(id, Number(row.lim));
     const blocks = initial.get(id) ?? [];
     if (row.lo !== null) blocks.push({ lo: Number(row.lo), hi: Number(row.hi), n: Number(row.n), data: row.data });
     initial.set(id, blocks);
@@ -279,9 +309,9 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
     return [out];
   });
   /**
-   * The tokens of a phrase that drive its walk; the others are checked on the candidates' token
-   * sequences (SequencePhrase). From the first statement's blocks (up to FIRST_LOAD of each list,
-   * the newest): the sparsest list drives; a list is checked on sequences when the drivers'
+   * The tokens of a phrase that drive its walk (sparsest first); the others are checked on the
+   * candidates' token sequences (SequencePhrase). From the first statement's blocks (a short list
+   * whole, a long one its newest): the sparsest list drives; a list is checked on sequences when the drivers'
    * candidates lie further apart than half its blocks span (a block read per candidate, or
    * nearly), or when the sparsest list ended within its first blocks with few postings.
    */
@@ -290,11 +320,12 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
       const blocks = initial.get(id) ?? [];
       const postings = blocks.reduce((n, b) => n + b.n, 0);
       const range = blocks.length ? blocks[0]!.hi - blocks[blocks.length - 1]!.lo + 1 : 0;
-      const complete = blocks.length < FIRST_LOAD;
+      const complete = blocks.length < firstLimit.get(id)!;
       const gap = complete && postings <= FEW_POSTINGS ? Number.POSITIVE_INFINITY : postings ? range / postings : Number.POSITIVE_INFINITY;
       return { id, complete, gap, span: blocks.length ? range / blocks.length : 0 };
     });
-    const driver = stats.reduce((a, b) => (b.gap > a.gap ? b : a));
+    stats.sort((a, b) => b.gap - a.gap);
+    const driver = stats[0]!;
     return new Set(stats.filter((t) => t === driver || t.complete || t.span / 2 >= driver.gap).map((t) => t.id));
   };
   // The query as a tree of cursors (a new tree per walk; a token's cursor is shared in a tree).
@@ -308,7 +339,7 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
         if (blocks) {
           // The first statement's answer, as if the cursor had asked for it.
           c.pending = plan.topId;
-          c.receive([{ target: plan.topId, limit: exactIds.has(id) ? FIRST_LOAD : 1 }], [blocks]);
+          c.receive([{ target: plan.topId, limit: firstLimit.get(id)! }], [blocks]);
         }
       }
       return c;
@@ -320,7 +351,7 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
       const blocks = preload ? initial.get(id) : undefined;
       if (blocks) {
         c.pending = plan.topId;
-        c.receive([{ target: plan.topId, limit: FIRST_LOAD }], [blocks]);
+        c.receive([{ target: plan.topId, limit: firstLimit.get(id)! }], [blocks]);
       }
       return c;
     };
@@ -362,9 +393,9 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
   const fetchWindows = async (loaders: WindowLoader[]) => {
     const requests = loaders.map((l) => l.requests());
     const all = requests.flat();
-    const r = await sql<{ i: number; width: number; w: Uint8Array }>`
+    const r = await sql<{ i: number; width: number; w: Uint8Array }>`${PREPARED}
       SELECT u.i, f.width, substring(f.seq FROM u.s * f.width + 1 FOR u.k * f.width) AS w
-      FROM unnest(${all.map((x) => x.rowid)}::bigint[], ${all.map((x) => x.start)}::int[], ${all.map((x) => x.length)}::int[]) WITH ORDINALITY AS u(r, s, k, i)
+      FROM unnest(${intArray(all.map((x) => x.rowid))}::bigint[], ${intArray(all.map((x) => x.start))}::int[], ${intArray(all.map((x) => x.length))}::int[]) WITH ORDINALITY AS u(r, s, k, i)
       JOIN search_forward f ON f.id = u.r`.execute(q);
     const answers: WindowAnswer[] = all.map(() => null);
     for (const row of r.rows) answers[Number(row.i) - 1] = { width: Number(row.width), bytes: row.w };
@@ -387,9 +418,9 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
         limits.push(r.limit);
       }),
     );
-    const r = await sql<{ i: number; lo: number; hi: number; n: number; data: Uint8Array }>`
+    const r = await sql<{ i: number; lo: number; hi: number; n: number; data: Uint8Array }>`${PREPARED}
       SELECT u.i, b.lo, b.hi, b.n, b.data
-      FROM unnest(${tokens}::int[], ${targets}::bigint[], ${limits}::int[]) WITH ORDINALITY AS u(t, target, lim, i)
+      FROM unnest(${intArray(tokens)}::int[], ${intArray(targets)}::bigint[], ${intArray(limits)}::int[]) WITH ORDINALITY AS u(t, target, lim, i)
       CROSS JOIN LATERAL (SELECT lo, hi, n, data FROM search_postings
         WHERE scope_id = ${scopeId} AND token_id = u.t AND lo <= u.target ORDER BY lo DESC LIMIT u.lim) b
       ORDER BY u.i, b.lo DESC`.execute(q);

@@ -340,6 +340,8 @@ const HINT_SCAN = 2048;
  * under a union (a character's hundreds of bigrams) start with one block.
  */
 export const FIRST_LOAD = 8;
+/** A list of at most this many blocks is loaded whole by a search's first statement (postgres.ts). */
+export const WHOLE_LIST = 16;
 const MAX_LOAD = 64;
 
 /**
@@ -418,10 +420,10 @@ export class ListCursor implements Node {
   }
 
   /**
-   * The positions of row `rowid` from the blocks already loaded, without moving the cursor:
-   * undefined when no loaded block tells, null when the list is known not to hold the row.
+   * Row `rowid`'s positions from the blocks already loaded, without moving the cursor: null when
+   * they show that the list does not hold it, undefined when they do not tell.
    */
-  peekPositions(rowid: number): number[] | null | undefined {
+  peek(rowid: number): number[] | null | undefined {
     for (const k of this.known) {
       if (k.lo > rowid) continue;
       if (k.upTo < rowid) return undefined;
@@ -439,6 +441,22 @@ export class ListCursor implements Node {
       return null;
     }
     return undefined;
+  }
+
+  /**
+   * The postings after the current one in the blocks already loaded, newest first, at most `max`:
+   * `visit(block, i)` for each, until it returns false (no array is built: a phrase looks at
+   * thousands of them to choose its next windows).
+   */
+  eachNext(max: number, visit: (block: Block, i: number) => boolean): void {
+    if (this.cur < 0 || this.cur === Number.POSITIVE_INFINITY) return;
+    let seen = 0;
+    for (let k = this.ki, p = this.pi + 1; k < this.known.length; k++, p = 0) {
+      const known = this.known[k]!;
+      if (!known.raw) return;
+      const b = (known.block ??= readBlock(known.raw));
+      for (; p < b.rowids.length; p++) if (++seen > max || !visit(b, p)) return;
+    }
   }
 
   lists(): Loadable[] {
@@ -793,8 +811,16 @@ export class SequencePhrase implements Node {
   private readonly checked: { cursor: ListCursor; tokenId: number; offset: number }[] = [];
   private readonly checkedCursors: ListCursor[];
 
+  /** The sparsest driver (the first of `sparse`): its next postings choose the next windows. */
+  private readonly lead: ListCursor;
+  private readonly leadOffset: number;
+  /** The other drivers, each at its offsets from the lead's. */
+  private readonly others: { cursor: ListCursor; shifts: number[] }[];
+  private readonly scratch: number[][] = [];
+
   constructor(
     cursors: readonly ListCursor[],
+    /** The drivers, sparsest first. */
     sparse: ReadonlySet<ListCursor>,
     private readonly windows: WindowLoader,
   ) {
@@ -805,7 +831,11 @@ export class SequencePhrase implements Node {
     if (!this.drivers.length || !this.checked.length) throw new Error('SequencePhrase: needs sparse and checked tokens');
     if (windows.length !== cursors.length) throw new Error('SequencePhrase: windows of another length');
     this.checkedCursors = [...new Set(this.checked.map((c) => c.cursor))];
-    this.inner = new AndNode([...new Set(this.drivers.map((d) => d.cursor))], (rowid) => this.check(rowid));
+    const drivers = [...sparse].filter((c) => cursors.includes(c));
+    this.lead = drivers[0]!;
+    this.leadOffset = cursors.indexOf(this.lead);
+    this.others = drivers.slice(1).map((cursor) => ({ cursor, shifts: this.drivers.filter((d) => d.cursor === cursor).map((d) => d.offset - this.leadOffset) }));
+    this.inner = new AndNode(drivers, (rowid) => this.check(rowid));
   }
 
   seek(target: number): boolean {
@@ -831,40 +861,67 @@ export class SequencePhrase implements Node {
     return this.inner.upcoming(max);
   }
 
-  /** Where the phrase may start in document `rowid`, by the drivers' positions (null: unknown yet). */
-  private starts(positions: (number[] | null | undefined)[]): number[] | null {
-    const first = positions[0];
-    if (!first) return first === null ? [] : null;
-    const out: number[] = [];
-    for (const p of first) {
-      const s = p - this.drivers[0]!.offset;
-      if (s < 0) continue;
-      if (positions.every((ps, i) => !ps || hasPosition(ps, s + this.drivers[i]!.offset))) out.push(s);
-    }
-    return positions.some((ps) => ps === null) ? [] : out;
-  }
-
   /** The candidate the drivers agree on: the phrase at one of its starts? (null: waiting for windows or blocks) */
   private check(rowid: number): boolean | null {
-    const starts = this.starts(this.drivers.map((d) => d.cursor.positions()))!;
+    const first = this.drivers[0]!;
+    const starts: number[] = [];
+    for (const p of first.cursor.positions()) {
+      const s = p - first.offset;
+      if (s < 0) continue;
+      let ok = true;
+      for (let i = 1; i < this.drivers.length && ok; i++) ok = hasPosition(this.drivers[i]!.cursor.positions(), s + this.drivers[i]!.offset);
+      if (ok) starts.push(s);
+    }
     if (!starts.length) return false;
-    const missing: number[] = [];
+    let missing = 0;
     for (const s of starts) {
       const w = this.windows.window(rowid, s);
       if (w === null) return this.checkByLists(rowid, starts);
-      if (w === undefined) missing.push(s);
-      else if (this.checked.every((c) => w[c.offset] === c.tokenId)) return true;
+      if (w === undefined) starts[missing++] = s;
+      else if (this.inWindow(w)) return true;
     }
-    if (!missing.length) return false;
-    this.windows.want(rowid, missing);
-    // The next candidates' windows come with the same load.
-    for (const id of this.inner.upcoming(HINT_SCAN)) {
-      if (id >= rowid) continue;
-      if (this.windows.pending.length >= MAX_WINDOWS) break;
-      const next = this.starts(this.drivers.map((d) => d.cursor.peekPositions(id)));
-      if (next?.length) this.windows.want(id, next);
-    }
+    if (!missing) return false;
+    starts.length = missing;
+    this.windows.want(rowid, starts);
+    this.hintWindows();
     return null;
+  }
+
+  /** The checked tokens are in window `w` (of the whole phrase). */
+  private inWindow(w: readonly number[]): boolean {
+    for (const c of this.checked) if (w[c.offset] !== c.tokenId) return false;
+    return true;
+  }
+
+  /**
+   * The next candidates' windows come with the same load: the lead's next postings that the
+   * other drivers hold too, at the positions where the other drivers agree (as far as their
+   * blocks are loaded: beyond that the walk loads them first, and the windows from there on come
+   * with a later load, rather than windows of documents that are no candidates).
+   */
+  private hintWindows(): void {
+    const others = this.scratch;
+    this.lead.eachNext(HINT_SCAN, (b, i) => {
+      const id = b.rowids[i]!;
+      others.length = 0;
+      for (const o of this.others) {
+        const ps = o.cursor.peek(id);
+        if (ps === null) return true;
+        if (ps === undefined) return false;
+        others.push(ps);
+      }
+      const starts: number[] = [];
+      for (const p of positionsOf(b, i)) {
+        if (p < this.leadOffset) continue;
+        let ok = true;
+        for (let k = 0; k < others.length && ok; k++) {
+          for (const shift of this.others[k]!.shifts) ok &&= hasPosition(others[k]!, p + shift);
+        }
+        if (ok) starts.push(p - this.leadOffset);
+      }
+      if (starts.length) this.windows.want(id, starts);
+      return this.windows.pending.length < MAX_WINDOWS;
+    });
   }
 
   /** A document without a stored sequence: the checked tokens' own lists. */
