@@ -367,6 +367,34 @@ describe(`search: long posting lists, a rare phrase across a common token (${tes
   });
 });
 
+describe(`search: lists of every length in one phrase: a few postings, a dozen blocks, a hundred blocks (${testDialect})`, () => {
+  let db: Db;
+  const bodies = new Map<number, string>();
+  before(async () => {
+    db = await openTestDb();
+    // 常见 in every document (about a hundred blocks), 中等 30 times in every 4th (about a dozen:
+    // on PostgreSQL such a list comes whole with the first statement), 独有 in every 89th.
+    const docs: SearchDocument[] = Array.from({ length: 2000 }, (_, i) => {
+      const body = `${'常见，'.repeat(40)}${i % 4 === 0 ? '中等，'.repeat(30) : ''}${i % 89 === 0 ? '独有中等常见' : i % 89 === 1 ? '独有中等' : ''}${i % 7 === 0 ? '中等常见' : ''}`;
+      bodies.set(i + 1, body);
+      return { scope: SCOPE, docId: i + 1, sortKey: i, fields: { body } };
+    });
+    for (let i = 0; i < docs.length; i += 500) await indexDocuments(db, docs.slice(i, i + 500));
+  });
+  after(async () => {
+    await db?.close();
+  });
+
+  test('every hit and only hits, newest first, whichever lists drive and whichever are checked', async () => {
+    for (const query of ['独有中等常见', '有中等常', '中等常见', '独有中等', '等常见', '等常', '有中', '常见中等']) {
+      const expected = [...bodies].filter(([, body]) => body.includes(query)).map(([id]) => id).sort((a, b) => b - a);
+      assert.deepEqual(await allHits(db, { query }), expected, query);
+      const r = await search(db, { scope: SCOPE, query });
+      assert.equal(r.total, Math.min(expected.length, SEARCH_COUNT_CAP), query);
+    }
+  });
+});
+
 describe(`search: updates, removals, transactions, long documents (${testDialect})`, () => {
   let db: Db;
   before(async () => {
