@@ -411,8 +411,8 @@ async function fillSequences(db: Db): Promise<{ docs: number; seconds: number } 
     const r = await sql<{ id: number; token: string }>`SELECT id, token FROM search_tokens WHERE token = ANY(${distinct}::text[])`.execute(db.kysely);
     const tokenId = new Map(r.rows.map((row) => [row.token, Number(row.id)]));
     const seqs = tokens.map((ts) => encodeSequence(ts.map((t) => tokenId.get(t)!)));
-    await sql`INSERT INTO search_forward (id, width, seq)
-      SELECT * FROM unnest(${items.map((_, k) => idOf.get(first + k + 1)!)}::bigint[], ${seqs.map((x) => x.width)}::smallint[], ${seqs.map((x) => Buffer.from(x.seq))}::bytea[])
+    await sql`INSERT INTO search_forward (id, doc_id, width, seq)
+      SELECT * FROM unnest(${items.map((_, k) => idOf.get(first + k + 1)!)}::bigint[], ${items.map((_, k) => first + k + 1)}::bigint[], ${seqs.map((x) => x.width)}::smallint[], ${seqs.map((x) => Buffer.from(x.seq))}::bytea[])
       ON CONFLICT (id) DO NOTHING`.execute(db.kysely);
     docs += items.length;
   }

@@ -526,6 +526,8 @@ export interface SearchDocumentsTable {
 export interface SearchForwardTable {
   /** search_documents.id */
   id: number;
+  /** search_documents.doc_id (the caller's id) */
+  doc_id: number;
   /** Bytes per token id: 2, 3 or 4. */
   width: number;
   seq: Uint8Array;

@@ -203,8 +203,13 @@ export async function search(db: SearchDb, opts: SearchOptions): Promise<SearchR
   const finish = async (q: Q, r: EngineResult): Promise<SearchResult> => {
     const page = r.page.slice(0, limit);
     const docIds = new Map<number, number>();
-    if (page.length) {
-      const rows = db.dialect === 'postgres' ? await pgEngine.docIds(q, page) : await q.selectFrom('search_documents').select(['id', 'doc_id']).where('id', 'in', page).execute();
+    const unknown = page.filter((id) => {
+      const docId = r.docIds?.get(id);
+      if (docId !== undefined) docIds.set(id, docId);
+      return docId === undefined;
+    });
+    if (unknown.length) {
+      const rows = db.dialect === 'postgres' ? await pgEngine.docIds(q, unknown) : await q.selectFrom('search_documents').select(['id', 'doc_id']).where('id', 'in', unknown).execute();
       for (const row of rows) docIds.set(Number(row.id), Number(row.doc_id));
     }
     return {

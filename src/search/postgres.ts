@@ -157,8 +157,8 @@ export async function writeSequences(q: Q, docs: readonly PreparedDocument[]): P
     let j = i;
     while (j < withSeq.length && (j === i || bytes + withSeq[j]!.sequence!.seq.length < 4e6)) bytes += withSeq[j++]!.sequence!.seq.length;
     const part = withSeq.slice(i, j);
-    await sql`INSERT INTO search_forward (id, width, seq)
-      SELECT * FROM unnest(${part.map((d) => d.id)}::bigint[], ${part.map((d) => d.sequence!.width)}::smallint[], ${part.map((d) => Buffer.from(d.sequence!.seq.buffer, d.sequence!.seq.byteOffset, d.sequence!.seq.length))}::bytea[])`.execute(q);
+    await sql`INSERT INTO search_forward (id, doc_id, width, seq)
+      SELECT * FROM unnest(${part.map((d) => d.id)}::bigint[], ${part.map((d) => d.docId)}::bigint[], ${part.map((d) => d.sequence!.width)}::smallint[], ${part.map((d) => Buffer.from(d.sequence!.seq.buffer, d.sequence!.seq.byteOffset, d.sequence!.seq.length))}::bytea[])`.execute(q);
     i = j;
   }
 }
@@ -390,15 +390,21 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
     if (lists.length) await fetchBlocks(lists);
     if (windows.length) await fetchWindows(windows);
   };
+  /** The callers' ids of the documents whose windows were read (a page of them needs no docIds statement). */
+  const docIds = new Map<number, number>();
   const fetchWindows = async (loaders: WindowLoader[]) => {
     const requests = loaders.map((l) => l.requests());
     const all = requests.flat();
-    const r = await sql<{ i: number; width: number; w: Uint8Array }>`${PREPARED}
-      SELECT u.i, f.width, substring(f.seq FROM u.s * f.width + 1 FOR u.k * f.width) AS w
+    const r = await sql<{ i: number; doc_id: number; width: number; w: Uint8Array }>`${PREPARED}
+      SELECT u.i, f.doc_id, f.width, substring(f.seq FROM u.s * f.width + 1 FOR u.k * f.width) AS w
       FROM unnest(${intArray(all.map((x) => x.rowid))}::bigint[], ${intArray(all.map((x) => x.start))}::int[], ${intArray(all.map((x) => x.length))}::int[]) WITH ORDINALITY AS u(r, s, k, i)
       JOIN search_forward f ON f.id = u.r`.execute(q);
     const answers: WindowAnswer[] = all.map(() => null);
-    for (const row of r.rows) answers[Number(row.i) - 1] = { width: Number(row.width), bytes: row.w };
+    for (const row of r.rows) {
+      const i = Number(row.i) - 1;
+      answers[i] = { width: Number(row.width), bytes: row.w };
+      docIds.set(all[i]!.rowid, Number(row.doc_id));
+    }
     let k = 0;
     loaders.forEach((l, i) => {
       l.receive(requests[i]!, answers.slice(k, k + requests[i]!.length));
@@ -452,11 +458,11 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
   if (!fromTop) {
     page = [];
     let seen = 0;
-    if (plan.startId < plan.minId) return { page, count };
+    if (plan.startId < plan.minId) return { page, count, docIds };
     await walk(build(false)!, fetch, plan.startId, plan.minId, (id) => {
       if (++seen > plan.skip) page.push(id);
       return page.length <= plan.limit;
     });
   }
-  return { page, count };
+  return { page, count, docIds };
 }

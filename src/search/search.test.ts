@@ -336,6 +336,8 @@ describe(`search: long posting lists, a rare phrase across a common token (${tes
     const forward = async () => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM search_forward`.execute(db.kysely)).rows[0]!.n);
     const documents = async () => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM search_documents`.execute(db.kysely)).rows[0]!.n);
     assert.equal(await forward(), await documents());
+    const mismatched = await sql<{ n: number }>`SELECT count(*) AS n FROM search_forward f JOIN search_documents d ON d.id = f.id WHERE f.doc_id <> d.doc_id`.execute(db.kysely);
+    assert.equal(Number(mismatched.rows[0]!.n), 0, 'doc_id repeats the document row\'s');
     // Its sequence is the document's tokens in order: a window of it is the phrase.
     await indexDocuments(db, [{ scope: SCOPE, docId: 6000, sortKey: 6000, fields: { body: '常见宇宝建设' } }]);
     const row = (await sql<{ width: number; seq: Uint8Array }>`

@@ -51,6 +51,8 @@ export interface EngineResult {
   page: number[];
   /** Hits from the top, up to cap + 1. */
   count: number;
+  /** Internal id → the caller's id, for the documents the engine read it of (PostgreSQL: those whose windows it read). */
+  docIds?: ReadonlyMap<number, number>;
 }
 
 export function chunks<T>(xs: readonly T[], size: number): T[][] {

@@ -19,6 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   if ((await dialectOf(db)) !== 'postgres') return;
   await sql`CREATE TABLE search_forward (
     id bigint PRIMARY KEY REFERENCES search_documents (id) ON DELETE CASCADE,
+    doc_id bigint NOT NULL,
     width smallint NOT NULL CONSTRAINT search_forward_width CHECK (width BETWEEN 2 AND 4),
     seq bytea NOT NULL)`.execute(db);
   await sql`ALTER TABLE search_forward ALTER COLUMN seq SET STORAGE EXTERNAL`.execute(db);
