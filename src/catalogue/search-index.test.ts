@@ -4,9 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { removeDocument, search } from '../search/index.js';
 import { buildPortalWorld, DOCX_TEXT, HIDDEN, SHOWN, type PortalWorld } from '../../test/support/portal-fixtures.js';
 import { openTestApp, type TestApp } from '../../test/support/app.js';
+import { testDialect } from '../../test/support/db.js';
 import { review, revise, submit, updateDraft, withdraw } from './catalogue.service.js';
 import { agencyKey, CATALOGUE_SCOPE, reindexCatalogue } from './search-index.js';
 
@@ -67,6 +69,17 @@ describe('the catalogue in the search index', () => {
     assert.deepEqual(await find(SHOWN.budget), []);
     const n = await reindexCatalogue(t.db);
     assert.ok(n >= Object.keys(SHOWN).length - 1);
+    assert.deepEqual(await find(SHOWN.budget), [w.shown.budget]);
+  });
+
+  test('PostgreSQL: after an upgrade, reindexCatalogue gives every indexed item its token sequence (migration 2026112819)', { skip: testDialect !== 'postgres' }, async () => {
+    const count = async (table: 'search_forward' | 'search_documents') => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(t.db.kysely)).rows[0]!.n);
+    // An index written before the table existed has no sequences.
+    await sql`DELETE FROM search_forward`.execute(t.db.kysely);
+    assert.deepEqual(await find(SHOWN.budget), [w.shown.budget], 'still found, by the lists');
+    await reindexCatalogue(t.db);
+    assert.ok((await count('search_documents')) > 0);
+    assert.equal(await count('search_forward'), await count('search_documents'));
     assert.deepEqual(await find(SHOWN.budget), [w.shown.budget]);
   });
 });
