@@ -300,7 +300,6 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
   }
   const scopeId = ids.get(scope);
   if (scopeId === undefined) return none;
-  const exactIds = new Set([...exact].map((t) => ids.get(t)).filter((id): id is number => id !== undefined));
   // A word of one character: every bigram starting with it, and its tail token.
   const expansions = plan.words.flatMap((w) => {
     if (w.kind !== 'char') return [];

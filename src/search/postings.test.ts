@@ -345,7 +345,10 @@ describe('phrases checked on token sequences (SequencePhrase)', () => {
     for (let i = 0; i < N; i++) {
       const rowid = N - i;
       const seq = Array.from({ length: 12 }, (_, k) => (k === 5 ? 0 : 2 + ((rowid + k) % 7)));
-      if (i % 1000 === 500) seq.splice(4, 1, 1), (seq[5] = (i / 1000) % 2 < 1 ? 0 : 3);
+      if (i % 1000 === 500) {
+        seq[4] = 1;
+        seq[5] = Math.floor(i / 1000) % 2 === 0 ? 0 : 3;
+      }
       docs.set(rowid, seq);
     }
     const lists = corpusOf(docs, 9);
