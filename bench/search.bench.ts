@@ -31,6 +31,7 @@ import { openDatabase, type Db } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { indexDocuments, search, type SearchDocument } from '../src/search/index.js';
 import { encodeSequence } from '../src/search/postings.js';
+import { writeSequences } from '../src/search/postgres.js';
 import { documentTokens, parseQuery } from '../src/search/tokenize.js';
 import type { BenchResult } from './util.js';
 import { rng, type Rng } from '../test/support/reports.js';
@@ -402,6 +403,7 @@ async function fillSequences(db: Db): Promise<{ docs: number; seconds: number } 
   const have = await sql<{ n: number }>`SELECT count(*) AS n FROM search_forward`.execute(db.kysely);
   if (Number(have.rows[0]!.n) >= ITEMS) return null;
   const t0 = performance.now();
+  await sql`TRUNCATE search_forward`.execute(db.kysely);
   let docs = 0;
   for (const { first, items } of corpus(ITEMS)) {
     const rows = await db.kysely.selectFrom('search_documents').select(['id', 'doc_id']).where('scope', '=', SCOPE).where('doc_id', '>', first).where('doc_id', '<=', first + items.length).execute();
@@ -410,10 +412,10 @@ async function fillSequences(db: Db): Promise<{ docs: number; seconds: number } 
     const distinct = [...new Set(tokens.flat())];
     const r = await sql<{ id: number; token: string }>`SELECT id, token FROM search_tokens WHERE token = ANY(${distinct}::text[])`.execute(db.kysely);
     const tokenId = new Map(r.rows.map((row) => [row.token, Number(row.id)]));
-    const seqs = tokens.map((ts) => encodeSequence(ts.map((t) => tokenId.get(t)!)));
-    await sql`INSERT INTO search_forward (id, doc_id, width, seq)
-      SELECT * FROM unnest(${items.map((_, k) => idOf.get(first + k + 1)!)}::bigint[], ${items.map((_, k) => first + k + 1)}::bigint[], ${seqs.map((x) => x.width)}::smallint[], ${seqs.map((x) => Buffer.from(x.seq))}::bytea[])
-      ON CONFLICT (id) DO NOTHING`.execute(db.kysely);
+    await writeSequences(
+      db.kysely,
+      tokens.map((ts, k) => ({ id: idOf.get(first + k + 1)!, docId: first + k + 1, sequence: encodeSequence(ts.map((t) => tokenId.get(t)!)) })),
+    );
     docs += items.length;
   }
   await sql`VACUUM ANALYZE search_forward`.execute(db.kysely);

@@ -149,7 +149,7 @@ export async function write(q: Q, removed: readonly IndexedRow[], added: readonl
  * whatever removes or replaces the row — an older version of gongkai during a rolling upgrade
  * too — never leaves a sequence of other text behind.
  */
-export async function writeSequences(q: Q, docs: readonly PreparedDocument[]): Promise<void> {
+export async function writeSequences(q: Q, docs: readonly Pick<PreparedDocument, 'id' | 'docId' | 'sequence'>[]): Promise<void> {
   const withSeq = docs.filter((d) => d.sequence);
   // Statements of a few megabytes at most (a sequence is 2–4 bytes a token).
   for (let i = 0; i < withSeq.length; ) {
@@ -330,23 +330,9 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
   // The query as a tree of cursors (a new tree per walk; a token's cursor is shared in a tree).
   const build = (preload: boolean): Node | null => {
     const cursors = new Map<number, ListCursor>();
-    const list = (id: number, firstLoad = FIRST_LOAD) => {
-      let c = cursors.get(id);
-      if (!c) {
-        cursors.set(id, (c = new ListCursor(id, firstLoad)));
-        const blocks = preload ? initial.get(id) : undefined;
-        if (blocks) {
-          // The first statement's answer, as if the cursor had asked for it.
-          c.pending = plan.topId;
-          c.receive([{ target: plan.topId, limit: firstLimit.get(id)! }], [blocks]);
-        }
-      }
-      return c;
-    };
-    // A token checked on sequences gets a cursor of its own (moved only by its phrase, and only
-    // for documents without a sequence).
-    const own = (id: number) => {
-      const c = new ListCursor(id, 1);
+    /** A new cursor, holding the first statement's answer as if it had asked for it. */
+    const cursor = (id: number, firstLoad: number) => {
+      const c = new ListCursor(id, firstLoad);
       const blocks = preload ? initial.get(id) : undefined;
       if (blocks) {
         c.pending = plan.topId;
@@ -354,6 +340,14 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
       }
       return c;
     };
+    const list = (id: number, firstLoad = FIRST_LOAD) => {
+      let c = cursors.get(id);
+      if (!c) cursors.set(id, (c = cursor(id, firstLoad)));
+      return c;
+    };
+    // A token checked on sequences gets a cursor of its own (moved only by its phrase, and only
+    // for documents without a sequence).
+    const own = (id: number) => cursor(id, 1);
     const any = (tokenIds: number[]): Node | null =>
       tokenIds.length === 0 ? null : tokenIds.length === 1 ? list(tokenIds[0]!) : new UnionNode(tokenIds.map((id) => list(id, 1)));
     const nodes: Node[] = [];
