@@ -477,7 +477,11 @@ describe('outside the calendar years', () => {
         if (start >= FIRST - 400 && start <= LAST + 1) return; // near the data, holidays apply
         const r = cal.addWorkingDays(start, n, { beyond: 'weekdays' });
         if (r >= FIRST - 1 && r <= LAST + 1) return;
-        assert.equal(r, naiveWeekdaysAdd(start, n));
+        // The data spills into the days next to the covered years (2019 元旦's make-up day is
+        // 2018-12-29, a Saturday): a span that touches such a day is near the data too.
+        const naive = naiveWeekdaysAdd(start, n);
+        for (let day = start; day <= Math.max(r, naive); day++) if (!['weekday', 'weekend'].includes(cal.info(day).kind)) return;
+        assert.equal(r, naive);
         assert.equal(cal.workingDaysBetween(start, r, { beyond: 'weekdays' }), n);
       }),
       { numRuns: 500 },
