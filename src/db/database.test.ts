@@ -1,8 +1,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { openTestDb, testDialect } from '../../test/support/db.js';
-import { openDatabase, DatabaseConfigError } from './database.js';
+import fc from 'fast-check';
+import { openTestDb, TEST_DATABASE_URL, testDialect } from '../../test/support/db.js';
+import { openDatabase, DatabaseConfigError, PREPARED_MARK, SNAPSHOT_MARK, sqlLiteral } from './database.js';
 import { migrateToLatest } from './migrate.js';
 import type { Db } from './database.js';
 
@@ -48,5 +49,71 @@ describe('database configuration errors', () => {
       assert.doesNotMatch(e.message, /secret/);
       return true;
     });
+  });
+});
+
+describe('PostgreSQL: a statement that begins a read-only snapshot in its own round trip (SNAPSHOT_MARK)', { skip: testDialect !== 'postgres' && 'PostgreSQL only' }, () => {
+  let db: Db;
+  /** One connection, so that each statement meets the transaction and prepared statements of the last. */
+  let one: Db;
+  before(async () => {
+    db = await openTestDb();
+    one = await openDatabase({ databaseUrl: TEST_DATABASE_URL, pgSchema: db.pgSchema!, poolSize: 1 });
+    await sql`CREATE TABLE snap (id int PRIMARY KEY, v text)`.execute(db.kysely);
+    await sql`INSERT INTO snap VALUES (1, 'a')`.execute(db.kysely);
+  });
+  after(async () => {
+    await one?.close();
+    await db?.close();
+  });
+  const marked = (text: string) => sql.raw(SNAPSHOT_MARK + PREPARED_MARK + text);
+  const setting = async (name: string, q = one.kysely) => (await sql<{ s: string }>`SELECT current_setting(${name}) AS s`.execute(q)).rows[0]!.s;
+
+  test('the statement and those after it read one repeatable-read, read-only snapshot until COMMIT', async () => {
+    await one.kysely.connection().execute(async (c) => {
+      const first = await sql<{ n: number }>`${marked('SELECT count(*)::int AS n FROM snap WHERE id >= ')}${1}`.execute(c);
+      assert.equal(first.rows[0]!.n, 1);
+      await sql`INSERT INTO snap VALUES (2, 'b')`.execute(db.kysely);
+      assert.equal((await sql<{ n: number }>`SELECT count(*)::int AS n FROM snap`.execute(c)).rows[0]!.n, 1, 'the snapshot of the first statement');
+      assert.deepEqual([await setting('transaction_isolation', c), await setting('transaction_read_only', c)], ['repeatable read', 'on']);
+      await assert.rejects(sql`INSERT INTO snap VALUES (3, 'c')`.execute(c), /read-only transaction/);
+      await sql`ROLLBACK`.execute(c);
+    });
+    assert.equal((await sql<{ n: number }>`SELECT count(*)::int AS n FROM snap`.execute(one.kysely)).rows[0]!.n, 2);
+    assert.equal(await setting('transaction_read_only'), 'off');
+  });
+
+  test('values of every kind reach the statement as the driver would send them (property)', async () => {
+    const text = fc.string({ unit: fc.constantFrom('a', '公', "'", '"', '\\', '{', '}', ',', ' ', 'NULL', '\n', '$', '😀', 'E') });
+    await fc.assert(
+      fc.asyncProperty(text, fc.array(fc.option(text, { nil: null }), { maxLength: 5 }), fc.array(fc.integer(), { maxLength: 5 }), fc.maxSafeInteger(), fc.uint8Array({ maxLength: 20 }), async (s, strings, ints, big, bytes) => {
+        const row = await one.kysely.connection().execute(async (c) => {
+          const r = await sql<{ s: string; strings: (string | null)[]; ints: number[]; big: string; bytes: Uint8Array }>`${marked('SELECT ')}${s}::text AS s, ${strings}::text[] AS strings, ${ints}::int[] AS ints, ${big}::bigint AS big, ${Buffer.from(bytes)}::bytea AS bytes`.execute(c);
+          await sql`COMMIT`.execute(c);
+          return r.rows[0]!;
+        });
+        assert.deepEqual([row.s, row.strings, row.ints, Number(row.big), [...row.bytes]], [s, strings, ints, big, [...bytes]]);
+      }),
+      { numRuns: 200 },
+    );
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, { a: 1 }, [{}], [Number.NaN]]) assert.throws(() => sqlLiteral(bad), TypeError);
+  });
+
+  test('a statement that fails leaves no transaction open; a table changed under a prepared statement is prepared again', async () => {
+    await one.kysely.connection().execute(async (c) => {
+      await assert.rejects(sql`${marked('SELECT 1 / ')}${0}::int AS x`.execute(c), /division by zero/);
+    });
+    assert.equal(await setting('transaction_read_only'), 'off');
+    await sql`INSERT INTO snap VALUES (4, 'd')`.execute(one.kysely);
+    const all = async () =>
+      one.kysely.connection().execute(async (c) => {
+        const r = await sql<Record<string, unknown>>`${marked('SELECT * FROM snap WHERE id = ')}${4}`.execute(c);
+        await sql`COMMIT`.execute(c);
+        return r.rows[0]!;
+      });
+    assert.deepEqual(await all(), { id: 4, v: 'd' });
+    await sql`ALTER TABLE snap ADD COLUMN w text`.execute(db.kysely);
+    assert.deepEqual(await all(), { id: 4, v: 'd', w: null });
+    assert.equal(await setting('transaction_read_only'), 'off');
   });
 });

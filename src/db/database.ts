@@ -183,12 +183,70 @@ export function withStatementCache(sqlite: SQLite.Database, size = STATEMENT_CAC
  */
 export const PREPARED_MARK = '/* prepared */ ';
 
+/**
+ * SQL starting with this comment (then PREPARED_MARK) begins a repeatable-read, read-only
+ * transaction and runs the statement in it, in one round trip (`BEGIN …; EXECUTE name(…)`, the
+ * statement prepared once per connection with SQL's PREPARE; its values become literals). The
+ * caller ends the transaction on the same connection (Kysely's `connection()`), and must not be
+ * in one already. When the statement fails, the transaction is already rolled back.
+ */
+export const SNAPSHOT_MARK = '/* snapshot */ ';
+
 /** Bumped when PostgreSQL refuses a cached plan (a column added under a running node): new names re-prepare. */
 let preparedGeneration = 0;
+
+/**
+ * A value as an SQL literal of unknown type ('…': PostgreSQL reads it as the parameter's type),
+ * the way the driver would send it: arrays as array literals, bytes as hex.
+ */
+export function sqlLiteral(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'string') return pg.escapeLiteral(v);
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new TypeError(`sqlLiteral: ${v}`);
+    return `'${v}'`;
+  }
+  if (typeof v === 'bigint' || typeof v === 'boolean') return `'${v}'`;
+  if (v instanceof Uint8Array) return pg.escapeLiteral(`\\x${Buffer.from(v.buffer, v.byteOffset, v.length).toString('hex')}`);
+  if (Array.isArray(v)) {
+    const element = (x: unknown): string => {
+      if (x === null || x === undefined) return 'NULL';
+      if (typeof x === 'number' && !Number.isFinite(x)) throw new TypeError(`sqlLiteral: ${x}`);
+      if (typeof x !== 'string' && typeof x !== 'number' && typeof x !== 'bigint' && typeof x !== 'boolean') throw new TypeError(`sqlLiteral: an array of ${typeof x}`);
+      return `"${String(x).replace(/[\\"]/g, '\\$&')}"`;
+    };
+    return pg.escapeLiteral(`{${v.map(element).join(',')}}`);
+  }
+  throw new TypeError(`sqlLiteral: ${typeof v}`);
+}
 
 /** The pool as Kysely sees it, with PREPARED_MARK statements sent as named prepared statements. */
 function preparing(pool: pg.Pool): PostgresPool {
   const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  /** The statements each connection has prepared with SQL's PREPARE (SNAPSHOT_MARK). */
+  const sqlPrepared = new WeakMap<pg.PoolClient, Set<string>>();
+  const snapshot = async (c: pg.PoolClient, text: string, values: unknown[], retry = true): Promise<pg.QueryResult> => {
+    const name = `gs_${createHash('sha1').update(text).digest('hex').slice(0, 32)}_${preparedGeneration}`;
+    let names = sqlPrepared.get(c);
+    if (!names) sqlPrepared.set(c, (names = new Set()));
+    if (!names.has(name)) {
+      await c.query(`PREPARE ${name} AS ${text}`);
+      names.add(name);
+    }
+    const args = values.length ? `(${values.map(sqlLiteral).join(', ')})` : '';
+    try {
+      const results = (await c.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; EXECUTE ${name}${args}`)) as unknown as pg.QueryResult[];
+      return results[1]!;
+    } catch (e) {
+      // The BEGIN ran (the statements of one query string run in order): end the transaction.
+      await c.query('ROLLBACK').catch(() => undefined);
+      if (retry && (e as { code?: string }).code === '0A000') {
+        preparedGeneration++;
+        return snapshot(c, text, values, false);
+      }
+      throw e;
+    }
+  };
   const run = async (c: pg.PoolClient, text: string, values: unknown[], retry = true): Promise<pg.QueryResult> => {
     const name = `gk_${createHash('sha1').update(text).digest('hex').slice(0, 32)}_${preparedGeneration}`;
     try {
@@ -215,7 +273,13 @@ function preparing(pool: pg.Pool): PostgresPool {
         c.on('error', () => undefined);
         w = {
           query: ((q: unknown, values?: readonly unknown[]) =>
-            typeof q === 'string' && q.startsWith(PREPARED_MARK) ? run(c, q, [...(values ?? [])]) : c.query(q as string, values as unknown[])) as unknown as PostgresPoolClient['query'],
+            typeof q !== 'string'
+              ? c.query(q as string, values as unknown[])
+              : q.startsWith(SNAPSHOT_MARK)
+                ? snapshot(c, q.slice(SNAPSHOT_MARK.length), [...(values ?? [])])
+                : q.startsWith(PREPARED_MARK)
+                  ? run(c, q, [...(values ?? [])])
+                  : c.query(q, values as unknown[])) as unknown as PostgresPoolClient['query'],
           release: (destroy?: boolean) => c.release(destroy),
         };
         clients.set(c, w);

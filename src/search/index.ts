@@ -25,6 +25,7 @@
  * on PostgreSQL, posting lists of our own (postgres.ts, postings.ts), because tsvector/GIN
  * returns every hit of a common term before it can sort them (measurements: docs/architecture.md).
  */
+import { sql } from 'kysely';
 import type { Dialect } from '../db/database.js';
 import { ValidationError } from '../validation.js';
 import * as pgEngine from './postgres.js';
@@ -238,7 +239,20 @@ export async function search(db: SearchDb, opts: SearchOptions): Promise<SearchR
     needsSnapshot.add(key);
   }
   if (needsSnapshot.size > NEEDS_SNAPSHOT_MEMO) needsSnapshot.delete(needsSnapshot.values().next().value!);
-  return db.kysely.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(run);
+  // The first statement begins the transaction in its own round trip (SNAPSHOT_MARK). Ending a
+  // read-only transaction changes nothing the search read: the COMMIT goes without waiting for
+  // its answer, and the connection's next user queues behind it in the driver.
+  return db.kysely.connection().execute(async (c) => {
+    let result: SearchResult;
+    try {
+      result = await finish(c, (await pgEngine.search(c, plan, { beginSnapshot: true }))!);
+    } catch (e) {
+      await sql`ROLLBACK`.execute(c).catch(() => undefined);
+      throw e;
+    }
+    void sql`COMMIT`.execute(c).catch(() => undefined);
+    return result;
+  });
 }
 
 /** Searches (their plans) that needed more than one statement lately, least recently used first. */

@@ -22,7 +22,7 @@
  * and read one snapshot (search runs in a repeatable-read transaction).
  */
 import { sql } from 'kysely';
-import { PREPARED_MARK } from '../db/database.js';
+import { PREPARED_MARK, SNAPSHOT_MARK } from '../db/database.js';
 import {
   AndNode,
   FIRST_LOAD,
@@ -235,6 +235,8 @@ function nextChar(c: string): string {
  * first one costs more than running it.
  */
 const PREPARED = sql.raw(PREPARED_MARK);
+const SNAPSHOT = sql.raw(SNAPSHOT_MARK);
+const NO_MARK = sql.raw('');
 
 /**
  * An array of integers as PostgreSQL's array literal ({1,2,3}): the driver's own conversion
@@ -254,9 +256,10 @@ class NeedsSnapshot extends Error {}
  * Searches. `firstStatementOnly`: answer from the first statement alone (a snapshot of its own),
  * or return null when the walk needs more blocks; the caller then searches again inside one
  * repeatable-read transaction. Most searches (the count reached, or the lists ended, within the
- * first blocks of each list) need only that statement.
+ * first blocks of each list) need only that statement. `beginSnapshot`: the first statement
+ * begins that transaction (SNAPSHOT_MARK: in the same round trip); the caller ends it.
  */
-export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?: boolean } = {}): Promise<EngineResult | null> {
+export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?: boolean; beginSnapshot?: boolean } = {}): Promise<EngineResult | null> {
   const none: EngineResult = { page: [], count: 0 };
   const scope = scopeToken(plan.scope);
   const exact = new Set<string>([scope]);
@@ -270,7 +273,7 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
   // and the first blocks of each list (the newest ones, from the top of the count's walk): a
   // list of at most WHOLE_LIST blocks comes whole (the second token of a rare phrase often has
   // ten or so), a longer one its FIRST_LOAD newest, a bigram of a one-character word its newest.
-  const first = await sql<{ id: number; token: string; lim: number; lo: number | null; hi: number; n: number; data: Uint8Array }>`${PREPARED}
+  const first = await sql<{ id: number; token: string; lim: number; lo: number | null; hi: number; n: number; data: Uint8Array }>`${opts.beginSnapshot ? SNAPSHOT : NO_MARK}${PREPARED}
     WITH t AS (SELECT DISTINCT ON (id) id, token, exact FROM (
       SELECT id, token, true AS exact FROM search_tokens WHERE token = ANY(${[...exact]}::text[])
       UNION ALL

@@ -6,9 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { openTestDb, testDialect } from '../../test/support/db.js';
+import { openTestDb, TEST_DATABASE_URL, testDialect } from '../../test/support/db.js';
 import { rng } from '../../test/support/reports.js';
-import type { Db } from '../db/database.js';
+import { openDatabase, type Db } from '../db/database.js';
 import { ValidationError } from '../validation.js';
 import { indexDocument, indexDocuments, removeDocument, search, SEARCH_COUNT_CAP, type SearchDocument, type SearchFields, type SearchOptions } from './index.js';
 import { fieldContainsWord, normalize, parseQuery } from './tokenize.js';
@@ -330,6 +330,21 @@ describe(`search: long posting lists, a rare phrase across a common token (${tes
     await indexDocuments(db, [{ scope: SCOPE, docId: 5000, sortKey: 5000, fields: { body: `${'常见，'.repeat(40)}独有常见` } }]);
     const r = await search(db, { scope: SCOPE, query: '独有常见', limit: 100 });
     assert.deepEqual([r.ids, r.total], [[5000, ...expected], 21]);
+  });
+
+  test('PostgreSQL: a search in one snapshot leaves its connection out of any transaction (its COMMIT is not waited for)', { skip: testDialect !== 'postgres' }, async () => {
+    const one = await openDatabase({ databaseUrl: TEST_DATABASE_URL, pgSchema: db.pgSchema!, poolSize: 1 });
+    try {
+      const expected = Array.from({ length: 20 }, (_, k) => (20 - k) * 97);
+      // The second and third go straight to the snapshot; the write after them needs a connection out of it.
+      for (let i = 0; i < 3; i++) assert.deepEqual((await search(one, { scope: SCOPE, query: '独有常见', limit: 100 })).ids.slice(-20), expected);
+      await indexDocuments(one, [{ scope: SCOPE, docId: 5001, sortKey: 5001, fields: { body: '独有常见' } }]);
+      assert.equal((await search(one, { scope: SCOPE, query: '独有常见', limit: 1 })).ids[0], 5001);
+      assert.equal((await sql<{ s: string }>`SELECT current_setting('transaction_read_only') AS s`.execute(one.kysely)).rows[0]!.s, 'off');
+      await removeDocument(one, { scope: SCOPE, docId: 5001 });
+    } finally {
+      await one.close();
+    }
   });
 
   test('PostgreSQL: every document has its token sequence, replaced and removed with it; without them (an index built before) the same answers', { skip: testDialect !== 'postgres' }, async () => {
