@@ -184,13 +184,26 @@ export function withStatementCache(sqlite: SQLite.Database, size = STATEMENT_CAC
 export const PREPARED_MARK = '/* prepared */ ';
 
 /**
- * SQL starting with this comment (then PREPARED_MARK) begins a repeatable-read, read-only
- * transaction and runs the statement in it, in one round trip (`BEGIN …; EXECUTE name(…)`, the
- * statement prepared once per connection with SQL's PREPARE; its values become literals). The
- * caller ends the transaction on the same connection (Kysely's `connection()`), and must not be
- * in one already. When the statement fails, the transaction is already rolled back.
+ * Read-only statements sent with SQL's PREPARE and EXECUTE, so that the round trip that runs one
+ * can also begin (and end) its transaction: `BEGIN …; SET LOCAL …; EXECUTE name(…)[; COMMIT]` is one
+ * message. The statement is prepared once per connection; its values become literals (sqlLiteral).
+ * In that transaction statements get their generic plan (planned once, not at every execution)
+ * and no JIT compilation: they are meant for short index lookups, which take less time to run
+ * than to plan, and whose generic plan's estimates could pass jit_above_cost (JIT then costs
+ * 15–25 ms; seen with the search's first statement).
+ *
+ * SNAPSHOT_MARK (then PREPARED_MARK): begins a repeatable-read, read-only transaction with the
+ * statement; the caller sends the next statements and ends it on the same connection (Kysely's
+ * `connection()`), and must not be in a transaction already.
+ * ALONE_MARK (then PREPARED_MARK): the statement in a read-only transaction of its own, ended in
+ * the same round trip.
+ * When the statement fails, the transaction is already rolled back.
  */
 export const SNAPSHOT_MARK = '/* snapshot */ ';
+export const ALONE_MARK = '/* alone */ ';
+
+/** The settings of those transactions (SET LOCAL: they end with it). */
+const READ_SETTINGS = 'SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL jit = off';
 
 /** Bumped when PostgreSQL refuses a cached plan (a column added under a running node): new names re-prepare. */
 let preparedGeneration = 0;
@@ -223,9 +236,9 @@ export function sqlLiteral(v: unknown): string {
 /** The pool as Kysely sees it, with PREPARED_MARK statements sent as named prepared statements. */
 function preparing(pool: pg.Pool): PostgresPool {
   const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
-  /** The statements each connection has prepared with SQL's PREPARE (SNAPSHOT_MARK). */
+  /** The statements each connection has prepared with SQL's PREPARE (SNAPSHOT_MARK, ALONE_MARK). */
   const sqlPrepared = new WeakMap<pg.PoolClient, Set<string>>();
-  const snapshot = async (c: pg.PoolClient, text: string, values: unknown[], retry = true): Promise<pg.QueryResult> => {
+  const inTransaction = async (c: pg.PoolClient, text: string, values: unknown[], alone: boolean, retry = true): Promise<pg.QueryResult> => {
     const name = `gs_${createHash('sha1').update(text).digest('hex').slice(0, 32)}_${preparedGeneration}`;
     let names = sqlPrepared.get(c);
     if (!names) sqlPrepared.set(c, (names = new Set()));
@@ -233,16 +246,17 @@ function preparing(pool: pg.Pool): PostgresPool {
       await c.query(`PREPARE ${name} AS ${text}`);
       names.add(name);
     }
-    const args = values.length ? `(${values.map(sqlLiteral).join(', ')})` : '';
+    const execute = `EXECUTE ${name}${values.length ? `(${values.map(sqlLiteral).join(', ')})` : ''}`;
+    const begin = alone ? 'BEGIN READ ONLY' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
     try {
-      const results = (await c.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; EXECUTE ${name}${args}`)) as unknown as pg.QueryResult[];
-      return results[1]!;
+      const results = (await c.query(`${begin}; ${READ_SETTINGS}; ${execute}${alone ? '; COMMIT' : ''}`)) as unknown as pg.QueryResult[];
+      return results[3]!;
     } catch (e) {
       // The BEGIN ran (the statements of one query string run in order): end the transaction.
       await c.query('ROLLBACK').catch(() => undefined);
       if (retry && (e as { code?: string }).code === '0A000') {
         preparedGeneration++;
-        return snapshot(c, text, values, false);
+        return inTransaction(c, text, values, alone, false);
       }
       throw e;
     }
@@ -272,14 +286,14 @@ function preparing(pool: pg.Pool): PostgresPool {
         // when it is released; nothing more to do here.
         c.on('error', () => undefined);
         w = {
-          query: ((q: unknown, values?: readonly unknown[]) =>
-            typeof q !== 'string'
-              ? c.query(q as string, values as unknown[])
-              : q.startsWith(SNAPSHOT_MARK)
-                ? snapshot(c, q.slice(SNAPSHOT_MARK.length), [...(values ?? [])])
-                : q.startsWith(PREPARED_MARK)
-                  ? run(c, q, [...(values ?? [])])
-                  : c.query(q, values as unknown[])) as unknown as PostgresPoolClient['query'],
+          query: ((q: unknown, values?: readonly unknown[]) => {
+            if (typeof q !== 'string') return c.query(q as string, values as unknown[]);
+            const args = [...(values ?? [])];
+            if (q.startsWith(SNAPSHOT_MARK)) return inTransaction(c, q.slice(SNAPSHOT_MARK.length), args, false);
+            if (q.startsWith(ALONE_MARK)) return inTransaction(c, q.slice(ALONE_MARK.length), args, true);
+            if (q.startsWith(PREPARED_MARK)) return run(c, q, args);
+            return c.query(q, args);
+          }) as unknown as PostgresPoolClient['query'],
           release: (destroy?: boolean) => c.release(destroy),
         };
         clients.set(c, w);
