@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import fc from 'fast-check';
 import { openTestDb, TEST_DATABASE_URL, testDialect } from '../../test/support/db.js';
-import { openDatabase, DatabaseConfigError, PREPARED_MARK, SNAPSHOT_MARK, sqlLiteral } from './database.js';
+import { ALONE_MARK, openDatabase, DatabaseConfigError, PREPARED_MARK, SNAPSHOT_MARK, sqlLiteral } from './database.js';
 import { migrateToLatest } from './migrate.js';
 import type { Db } from './database.js';
 
@@ -52,7 +52,7 @@ describe('database configuration errors', () => {
   });
 });
 
-describe('PostgreSQL: a statement that begins a read-only snapshot in its own round trip (SNAPSHOT_MARK)', { skip: testDialect !== 'postgres' && 'PostgreSQL only' }, () => {
+describe('PostgreSQL: a statement that begins a read-only snapshot in its own round trip (SNAPSHOT_MARK), or runs alone in one (ALONE_MARK)', { skip: testDialect !== 'postgres' && 'PostgreSQL only' }, () => {
   let db: Db;
   /** One connection, so that each statement meets the transaction and prepared statements of the last. */
   let one: Db;
@@ -80,6 +80,31 @@ describe('PostgreSQL: a statement that begins a read-only snapshot in its own ro
       await sql`ROLLBACK`.execute(c);
     });
     assert.equal((await sql<{ n: number }>`SELECT count(*)::int AS n FROM snap`.execute(one.kysely)).rows[0]!.n, 2);
+    assert.equal(await setting('transaction_read_only'), 'off');
+  });
+
+  test('its transaction plans statements once (generic plan) and never JIT-compiles them; the settings end with it', async () => {
+    const settings = "SELECT current_setting('transaction_read_only') AS ro, current_setting('plan_cache_mode') AS plans, current_setting('jit') AS jit, current_setting('transaction_isolation') AS iso, ";
+    const alone = async () => (await sql<Record<string, string>>`${sql.raw(ALONE_MARK + PREPARED_MARK + settings)}${'x'}::text AS v`.execute(one.kysely)).rows[0];
+    for (let i = 0; i < 8; i++) assert.deepEqual(await alone(), { ro: 'on', plans: 'force_generic_plan', jit: 'off', iso: 'read committed', v: 'x' });
+    const inSnapshot = await one.kysely.connection().execute(async (c) => {
+      const r = (await sql<Record<string, string>>`${marked(settings)}${'y'}::text AS v`.execute(c)).rows[0];
+      await sql`COMMIT`.execute(c);
+      return r;
+    });
+    assert.deepEqual(inSnapshot, { ro: 'on', plans: 'force_generic_plan', jit: 'off', iso: 'repeatable read', v: 'y' });
+    // Outside: the server's defaults, no transaction.
+    assert.deepEqual([await setting('transaction_read_only'), await setting('plan_cache_mode')], ['off', 'auto']);
+    const plans = await sql<{ generic: number; custom: number }>`SELECT sum(generic_plans)::int AS generic, sum(custom_plans)::int AS custom FROM pg_prepared_statements WHERE statement LIKE ${'%current_setting(%'} AND name LIKE 'gs%'`.execute(one.kysely);
+    assert.deepEqual(plans.rows[0], { generic: 9, custom: 0 });
+  });
+
+  test('alone: its own snapshot, committed in the same round trip; a failure leaves no transaction', async () => {
+    const r = await sql<{ n: number }>`${sql.raw(ALONE_MARK + PREPARED_MARK + 'SELECT count(*)::int AS n FROM snap WHERE id > ')}${0}`.execute(one.kysely);
+    assert.ok(r.rows[0]!.n >= 1);
+    await sql`INSERT INTO snap VALUES (10, 'j')`.execute(one.kysely);
+    await assert.rejects(sql`${sql.raw(ALONE_MARK + PREPARED_MARK + 'SELECT 1 / ')}${0}::int AS x`.execute(one.kysely), /division by zero/);
+    await sql`INSERT INTO snap VALUES (11, 'k')`.execute(one.kysely);
     assert.equal(await setting('transaction_read_only'), 'off');
   });
 
