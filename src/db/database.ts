@@ -236,44 +236,42 @@ export function sqlLiteral(v: unknown): string {
 /** The pool as Kysely sees it, with PREPARED_MARK statements sent as named prepared statements. */
 function preparing(pool: pg.Pool): PostgresPool {
   const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
-  /** The statements each connection has prepared with SQL's PREPARE (SNAPSHOT_MARK, ALONE_MARK). */
-  const sqlPrepared = new WeakMap<pg.PoolClient, Set<string>>();
-  const inTransaction = async (c: pg.PoolClient, text: string, values: unknown[], alone: boolean, retry = true): Promise<pg.QueryResult> => {
-    const name = `gs_${createHash('sha1').update(text).digest('hex').slice(0, 32)}_${preparedGeneration}`;
-    let names = sqlPrepared.get(c);
-    if (!names) sqlPrepared.set(c, (names = new Set()));
-    if (!names.has(name)) {
-      await c.query(`PREPARE ${name} AS ${text}`);
-      names.add(name);
-    }
-    const execute = `EXECUTE ${name}${values.length ? `(${values.map(sqlLiteral).join(', ')})` : ''}`;
-    const begin = alone ? 'BEGIN READ ONLY' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+  /** A statement's name on a connection: its text's hash and the generation (see below). */
+  const nameOf = (prefix: string, text: string) => `${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 32)}_${preparedGeneration}`;
+  /** Runs `send` again, under new names, when PostgreSQL refuses a cached plan. */
+  const reprepared = async (send: () => Promise<pg.QueryResult>): Promise<pg.QueryResult> => {
     try {
-      const results = (await c.query(`${begin}; ${READ_SETTINGS}; ${execute}${alone ? '; COMMIT' : ''}`)) as unknown as pg.QueryResult[];
-      return results[3]!;
-    } catch (e) {
-      // The BEGIN ran (the statements of one query string run in order): end the transaction.
-      await c.query('ROLLBACK').catch(() => undefined);
-      if (retry && (e as { code?: string }).code === '0A000') {
-        preparedGeneration++;
-        return inTransaction(c, text, values, alone, false);
-      }
-      throw e;
-    }
-  };
-  const run = async (c: pg.PoolClient, text: string, values: unknown[], retry = true): Promise<pg.QueryResult> => {
-    const name = `gk_${createHash('sha1').update(text).digest('hex').slice(0, 32)}_${preparedGeneration}`;
-    try {
-      return await c.query({ name, text, values });
+      return await send();
     } catch (e) {
       // 0A000 "cached plan must not change result type": the table changed; prepare afresh.
-      if (retry && (e as { code?: string }).code === '0A000') {
-        preparedGeneration++;
-        return run(c, text, values, false);
-      }
-      throw e;
+      if ((e as { code?: string }).code !== '0A000') throw e;
+      preparedGeneration++;
+      return send();
     }
   };
+  /** The statements each connection has prepared with SQL's PREPARE (SNAPSHOT_MARK, ALONE_MARK). */
+  const sqlPrepared = new WeakMap<pg.PoolClient, Set<string>>();
+  const inTransaction = (c: pg.PoolClient, text: string, values: unknown[], alone: boolean) =>
+    reprepared(async () => {
+      const name = nameOf('gs', text);
+      let names = sqlPrepared.get(c);
+      if (!names) sqlPrepared.set(c, (names = new Set()));
+      if (!names.has(name)) {
+        await c.query(`PREPARE ${name} AS ${text}`);
+        names.add(name);
+      }
+      const execute = `EXECUTE ${name}${values.length ? `(${values.map(sqlLiteral).join(', ')})` : ''}`;
+      const begin = alone ? 'BEGIN READ ONLY' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+      try {
+        const results = (await c.query(`${begin}; ${READ_SETTINGS}; ${execute}${alone ? '; COMMIT' : ''}`)) as unknown as pg.QueryResult[];
+        return results[3]!;
+      } catch (e) {
+        // The BEGIN ran (the statements of one query string run in order): end the transaction.
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    });
+  const run = (c: pg.PoolClient, text: string, values: unknown[]) => reprepared(() => c.query({ name: nameOf('gk', text), text, values }));
   return {
     async connect() {
       const c = await pool.connect();
