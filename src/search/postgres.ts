@@ -247,6 +247,9 @@ function intArray(xs: readonly number[]): string {
   return `{${xs.join(',')}}`;
 }
 
+/** Blocks of a long list a search's first statement reads at most to reach the depth of its sparsest partner. */
+const DEEP_LOAD = 32;
+
 /** A list that ends within its first blocks with at most this many postings drives a phrase (its candidates are few). */
 const FEW_POSTINGS = 256;
 
@@ -272,24 +275,41 @@ export async function search(q: Q, plan: SearchPlan, opts: { firstStatementOnly?
   }
   for (const g of plan.groups) g.forEach((k) => exact.add(k));
   const chars = plan.words.flatMap((w) => (w.kind === 'char' ? [w.prefix] : []));
+  // Tokens every hit holds: a phrase's, and a filter of one key (a one-character word, or a
+  // filter of several keys, is a union).
+  const required = [...plan.words.flatMap((w) => (w.kind === 'phrase' ? w.tokens : [])), ...plan.groups.flatMap((g) => (g.length === 1 ? g : []))];
+  // Hits the walk from the top visits at most: the count's and the page's.
+  const need = Math.max(plan.cap, plan.skip + plan.limit) + 1;
   // One statement: the ids of the tokens (and of every bigram starting with a one-character word)
   // and the first blocks of each list (the newest ones, from the top of the count's walk): a
   // list of at most WHOLE_LIST blocks comes whole (the second token of a rare phrase often has
-  // ten or so), a longer one its FIRST_LOAD newest, a bigram of a one-character word its newest.
+  // ten or so); a longer one down to the depth the walk can reach with the first blocks of the
+  // required tokens — where the sparsest of them holds `need` postings, or its first blocks end
+  // (no hit lies deeper than either) — with the block across that depth: at least FIRST_LOAD
+  // blocks, and FIRST_LOAD when that depth is DEEP_LOAD blocks away or more (the walk then reads
+  // the dense list's blocks under the sparse list's candidates, or checks it on sequences); a
+  // bigram of a one-character word its newest. (A medium phrase such as 婚姻登记, counted up to
+  // the cap, read 登记 in a second statement when every long list came with FIRST_LOAD blocks.)
   const first = await sql<{ id: number; token: string; lim: number; lo: number | null; hi: number; n: number; data: Uint8Array }>`${opts.beginSnapshot ? SNAPSHOT : opts.firstStatementOnly && !q.isTransaction ? ALONE : NO_MARK}${PREPARED}
-    WITH t AS (SELECT DISTINCT ON (id) id, token, exact FROM (
+    WITH s AS MATERIALIZED (SELECT id FROM search_tokens WHERE token = ${scope})
+    , t AS (SELECT DISTINCT ON (id) id, token, exact FROM (
       SELECT id, token, true AS exact FROM search_tokens WHERE token = ANY(${[...exact]}::text[])
       UNION ALL
       SELECT k.id, k.token, false FROM unnest(${chars}::text[], ${chars.map(nextChar)}::text[]) AS r(a, b)
         JOIN search_tokens k ON k.token >= r.a AND k.token < r.b
     ) x ORDER BY id, exact DESC)
-    , w AS (SELECT t.*, CASE WHEN NOT t.exact THEN 1
-        WHEN (SELECT count(*) FROM (SELECT 1 FROM search_postings WHERE scope_id = (SELECT id FROM search_tokens WHERE token = ${scope})
-          AND token_id = t.id AND lo <= ${plan.topId} LIMIT ${WHOLE_LIST + 1}) c) <= ${WHOLE_LIST} THEN ${WHOLE_LIST}
-        ELSE ${FIRST_LOAD} END AS lim FROM t)
+    , l AS (SELECT t.*, t.exact AND (SELECT count(*) FROM (SELECT 1 FROM search_postings WHERE scope_id = (SELECT id FROM s)
+        AND token_id = t.id AND lo <= ${plan.topId} LIMIT ${WHOLE_LIST + 1}) c) > ${WHOLE_LIST} AS long FROM t)
+    , d AS (SELECT min((SELECT min(y.lo) FROM (SELECT lo, sum(n) OVER (ORDER BY lo DESC ROWS UNBOUNDED PRECEDING) - n AS above
+          FROM (SELECT lo, n FROM search_postings WHERE scope_id = (SELECT id FROM s) AND token_id = l.id AND lo <= ${plan.topId}
+            ORDER BY lo DESC LIMIT CASE WHEN l.long THEN ${FIRST_LOAD}::int ELSE ${WHOLE_LIST}::int END) z) y WHERE y.above < ${need})) AS lo
+        FROM l WHERE l.exact AND l.token = ANY(${required}::text[]))
+    , w AS (SELECT l.id, l.token, CASE WHEN NOT l.exact THEN 1 WHEN NOT l.long THEN ${WHOLE_LIST}
+        ELSE coalesce((SELECT CASE WHEN count(*) < ${DEEP_LOAD} THEN greatest(count(*) + 1, ${FIRST_LOAD}) END FROM (SELECT 1 FROM search_postings
+          WHERE scope_id = (SELECT id FROM s) AND token_id = l.id AND lo <= ${plan.topId} AND lo >= (SELECT lo FROM d) LIMIT ${DEEP_LOAD}) c), ${FIRST_LOAD}) END AS lim FROM l)
     SELECT w.id, w.token, w.lim, b.lo, b.hi, b.n, b.data FROM w
     LEFT JOIN LATERAL (SELECT lo, hi, n, data FROM search_postings
-      WHERE scope_id = (SELECT id FROM search_tokens WHERE token = ${scope}) AND token_id = w.id AND lo <= ${plan.topId}
+      WHERE scope_id = (SELECT id FROM s) AND token_id = w.id AND lo <= ${plan.topId}
       ORDER BY lo DESC LIMIT w.lim) b ON true
     ORDER BY w.id, b.lo DESC`.execute(q);
   const ids = new Map<string, number>();

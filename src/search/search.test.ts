@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { sql } from 'kysely';
+import { sql, type KyselyPlugin } from 'kysely';
 import { openTestDb, TEST_DATABASE_URL, testDialect } from '../../test/support/db.js';
 import { rng } from '../../test/support/reports.js';
 import { openDatabase, type Db } from '../db/database.js';
@@ -408,6 +408,60 @@ describe(`search: lists of every length in one phrase: a few postings, a dozen b
       assert.deepEqual(await allHits(db, { query }), expected, query);
       const r = await search(db, { scope: SCOPE, query });
       assert.equal(r.total, Math.min(expected.length, SEARCH_COUNT_CAP), query);
+    }
+  });
+});
+
+describe(`search: a count up to the cap across a sparse long list and a denser one (${testDialect})`, () => {
+  let db: Db;
+  const bodies = new Map<number, string>();
+  before(async () => {
+    db = await openTestDb();
+    // 甲乙 (6 times in every other document) is a list of at most 16 blocks (on PostgreSQL the
+    // first statement reads it whole); 乙丙 is in every document, a longer list: to count 甲乙丙
+    // up to the cap, the walk reads it down to where 甲乙 holds the thousandth posting, deeper
+    // than its first 8 blocks.
+    const docs: SearchDocument[] = Array.from({ length: 4400 }, (_, i) => {
+      const body = i % 2 === 0 ? '甲乙丙，'.repeat(6) : `${'乙丙，'.repeat(6)}${i % 301 === 0 ? '甲乙' : ''}`;
+      bodies.set(i + 1, body);
+      return { scope: SCOPE, docId: i + 1, sortKey: i, fields: { body } };
+    });
+    for (let i = 0; i < docs.length; i += 1100) await indexDocuments(db, docs.slice(i, i + 1100));
+  });
+  after(async () => {
+    await db?.close();
+  });
+
+  test('the count, the page and every hit', async () => {
+    for (const query of ['甲乙丙', '乙丙', '甲乙']) {
+      const expected = [...bodies].filter(([, body]) => body.includes(query)).map(([id]) => id).sort((a, b) => b - a);
+      const r = await search(db, { scope: SCOPE, query, limit: 20 });
+      assert.deepEqual([r.ids, r.total, r.totalCapped], [expected.slice(0, 20), SEARCH_COUNT_CAP, true], query);
+      const deep = await search(db, { scope: SCOPE, query, limit: 20, offset: 1200 });
+      assert.deepEqual(deep.ids, expected.slice(1200, 1220), query);
+    }
+  });
+
+  test('PostgreSQL: the first statement reads the denser list deep enough: the search takes two statements (blocks, then the ids of the page)', { skip: testDialect !== 'postgres' }, async () => {
+    const blocks = async (token: string) =>
+      Number((await sql<{ n: number }>`SELECT count(*) AS n FROM search_postings p JOIN search_tokens t ON t.id = p.token_id WHERE t.token = ${token}`.execute(db.kysely)).rows[0]!.n);
+    // The premise: 甲乙 at most WHOLE_LIST (16) blocks; 乙丙 longer, the thousandth hit beyond its 8th block.
+    const [sparse, dense] = [await blocks('甲乙'), await blocks('乙丙')];
+    assert.ok(sparse <= 16 && dense > 16 && dense * (1000 / 2200) > 8, `甲乙 ${sparse} blocks, 乙丙 ${dense}`);
+    let statements = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (a) => {
+        statements++;
+        return a.node;
+      },
+      transformResult: async (a) => a.result,
+    };
+    const counted = { kysely: db.kysely.withPlugin(counting), dialect: db.dialect };
+    for (let i = 0; i < 3; i++) {
+      statements = 0;
+      const r = await search(counted, { scope: SCOPE, query: '甲乙丙', limit: 20 });
+      assert.equal(r.total, SEARCH_COUNT_CAP);
+      assert.equal(statements, 2, `search ${i + 1}`);
     }
   });
 });
