@@ -181,8 +181,11 @@ export function encodeBlock(p: Postings, from = 0, to = p.rowids.length): Stored
   return { lo: p.rowids[to - 1]!, hi: p.rowids[from]!, n: to - from, data: w.bytes() };
 }
 
-/** Reads a varint at data[at]; returns [value, next offset]. */
-function varint(data: Uint8Array, at: number): [number, number] {
+/** The offset after the varint that readVarint read last (no array per call: a walk reads thousands). */
+let varintEnd = 0;
+
+/** Reads a varint at data[at]; the next offset is then varintEnd. */
+function readVarint(data: Uint8Array, at: number): number {
   let v = 0;
   let mul = 1;
   let c: number;
@@ -191,7 +194,8 @@ function varint(data: Uint8Array, at: number): [number, number] {
     v += (c & 127) * mul;
     mul *= 128;
   } while (c & 128);
-  return [v, at];
+  varintEnd = at;
+  return v;
 }
 
 /** A block's row ids and where each posting's positions start (the walk's view). */
@@ -202,30 +206,62 @@ export function readBlock(b: StoredBlock): Block {
   let at = 0;
   let rowid = b.hi;
   rowids[0] = rowid;
-  let v: number;
   for (let k = 1; k < n; k++) {
-    [v, at] = varint(data, at);
-    rowid -= v;
+    rowid -= readVarint(data, at);
+    at = varintEnd;
     rowids[k] = rowid;
   }
-  const lens = new Uint32Array(n);
-  for (let k = 0; k < n; k++) [lens[k], at] = varint(data, at);
+  // The lengths of the postings' positions, then the positions: each posting's start.
   for (let k = 0; k < n; k++) {
-    posOff[k] = at;
-    at += lens[k]!;
+    posOff[k + 1] = readVarint(data, at);
+    at = varintEnd;
   }
-  posOff[n] = at;
+  posOff[0] = at;
+  for (let k = 0; k < n; k++) posOff[k + 1] = posOff[k]! + posOff[k + 1]!;
   return { lo: b.lo, hi: b.hi, rowids, posOff, data };
 }
 
-/** The positions of posting i of a block. */
-export function positionsOf(b: Block, i: number): number[] {
-  const out: number[] = [];
+/**
+ * A posting's positions, ascending, decoded into a buffer that is reused: a walk decodes the
+ * positions of thousands of postings, and an array for each was most of what a search allocated
+ * (the scavenges that followed showed up in its slowest searches).
+ */
+export class Positions {
+  values = new Uint32Array(16);
+  length = 0;
+
+  push(v: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Uint32Array(this.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = v;
+  }
+
+  /** Holds position p (binary search). */
+  has(p: number): boolean {
+    const vs = this.values;
+    let lo = 0;
+    let hi = this.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = vs[mid]!;
+      if (v === p) return true;
+      if (v < p) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+}
+
+/** The positions of posting i of a block, into `out` (emptied first). */
+export function positionsOf(b: Block, i: number, out: Positions = new Positions()): Positions {
+  out.length = 0;
   let last = 0;
-  let v: number;
-  for (let at = b.posOff[i]!; at < b.posOff[i + 1]!; ) {
-    [v, at] = varint(b.data, at);
-    last += v;
+  const end = b.posOff[i + 1]!;
+  for (let at = b.posOff[i]!; at < end; at = varintEnd) {
+    last += readVarint(b.data, at);
     out.push(last);
   }
   return out;
@@ -235,7 +271,8 @@ export function positionsOf(b: Block, i: number): number[] {
 export function decodeBlock(b: StoredBlock): Postings {
   const r = readBlock(b);
   const out = new PostingsBuilder();
-  for (let i = 0; i < r.rowids.length; i++) out.add(r.rowids[i]!, positionsOf(r, i));
+  const ps = new Positions();
+  for (let i = 0; i < r.rowids.length; i++) out.add(r.rowids[i]!, positionsOf(r, i, ps).values, 0, ps.length);
   return out;
 }
 
@@ -363,7 +400,8 @@ export class ListCursor implements Node {
   private pi = 0;
   private cur = Number.POSITIVE_INFINITY;
   private at = Number.POSITIVE_INFINITY;
-  private posCache: number[] = [];
+  private readonly posCache = new Positions();
+  private readonly peeked = new Positions();
   private posOf: Block | null = null;
   private posAt = -1;
 
@@ -408,11 +446,11 @@ export class ListCursor implements Node {
     return this.cur;
   }
 
-  /** The positions of the current posting. */
-  positions(): number[] {
+  /** The positions of the current posting (an array of the cursor's, valid until it moves). */
+  positions(): Positions {
     const b = this.known[this.ki]!.block!;
     if (this.posOf !== b || this.posAt !== this.pi) {
-      this.posCache = positionsOf(b, this.pi);
+      positionsOf(b, this.pi, this.posCache);
       this.posOf = b;
       this.posAt = this.pi;
     }
@@ -421,9 +459,10 @@ export class ListCursor implements Node {
 
   /**
    * Row `rowid`'s positions from the blocks already loaded, without moving the cursor: null when
-   * they show that the list does not hold it, undefined when they do not tell.
+   * they show that the list does not hold it, undefined when they do not tell. (The array is the
+   * cursor's, valid until its next peek.)
    */
-  peek(rowid: number): number[] | null | undefined {
+  peek(rowid: number): Positions | null | undefined {
     for (const k of this.known) {
       if (k.lo > rowid) continue;
       if (k.upTo < rowid) return undefined;
@@ -434,7 +473,7 @@ export class ListCursor implements Node {
       let hi = ids.length - 1;
       while (lo <= hi) {
         const mid = (lo + hi) >> 1;
-        if (ids[mid] === rowid) return positionsOf(b, mid);
+        if (ids[mid] === rowid) return positionsOf(b, mid, this.peeked);
         if (ids[mid]! > rowid) lo = mid + 1;
         else hi = mid - 1;
       }
@@ -686,10 +725,11 @@ export function phraseNode(cursors: ListCursor[]): Node {
   if (cursors.length === 1) return cursors[0]!;
   return new AndNode(distinct, () => {
     const first = cursors[0]!.positions();
-    const rest = cursors.slice(1).map((c) => c.positions());
     for (let i = 0; i < first.length; i++) {
-      const p = first[i]!;
-      if (rest.every((ps, k) => hasPosition(ps, p + k + 1))) return true;
+      const p = first.values[i]!;
+      let k = 1;
+      while (k < cursors.length && cursors[k]!.positions().has(p + k)) k++;
+      if (k === cursors.length) return true;
     }
     return false;
   });
@@ -816,7 +856,8 @@ export class SequencePhrase implements Node {
   private readonly leadOffset: number;
   /** The other drivers, each at its offsets from the lead's. */
   private readonly others: { cursor: ListCursor; shifts: number[] }[];
-  private readonly scratch: number[][] = [];
+  private readonly scratch: Positions[] = [];
+  private readonly leadPositions = new Positions();
 
   constructor(
     cursors: readonly ListCursor[],
@@ -865,11 +906,12 @@ export class SequencePhrase implements Node {
   private check(rowid: number): boolean | null {
     const first = this.drivers[0]!;
     const starts: number[] = [];
-    for (const p of first.cursor.positions()) {
-      const s = p - first.offset;
+    const ps = first.cursor.positions();
+    for (let j = 0; j < ps.length; j++) {
+      const s = ps.values[j]! - first.offset;
       if (s < 0) continue;
       let ok = true;
-      for (let i = 1; i < this.drivers.length && ok; i++) ok = hasPosition(this.drivers[i]!.cursor.positions(), s + this.drivers[i]!.offset);
+      for (let i = 1; i < this.drivers.length && ok; i++) ok = this.drivers[i]!.cursor.positions().has(s + this.drivers[i]!.offset);
       if (ok) starts.push(s);
     }
     if (!starts.length) return false;
@@ -911,11 +953,13 @@ export class SequencePhrase implements Node {
         others.push(ps);
       }
       const starts: number[] = [];
-      for (const p of positionsOf(b, i)) {
+      const ps = positionsOf(b, i, this.leadPositions);
+      for (let j = 0; j < ps.length; j++) {
+        const p = ps.values[j]!;
         if (p < this.leadOffset) continue;
         let ok = true;
         for (let k = 0; k < others.length && ok; k++) {
-          for (const shift of this.others[k]!.shifts) ok &&= hasPosition(others[k]!, p + shift);
+          for (const shift of this.others[k]!.shifts) ok &&= others[k]!.has(p + shift);
         }
         if (ok) starts.push(p - this.leadOffset);
       }
@@ -934,25 +978,12 @@ export class SequencePhrase implements Node {
       return null;
     }
     if (this.checkedCursors.some((c) => c.rowid() !== rowid)) return false;
-    return starts.some((s) => this.checked.every((c) => hasPosition(c.cursor.positions(), s + c.offset)));
+    return starts.some((s) => this.checked.every((c) => c.cursor.positions().has(s + c.offset)));
   }
 }
 
 /** What a walk may wait for: blocks of a list, or windows of token sequences. */
 export type Loadable = ListCursor | WindowLoader;
-
-function hasPosition(ps: readonly number[], p: number): boolean {
-  let lo = 0;
-  let hi = ps.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = ps[mid]!;
-    if (v === p) return true;
-    if (v < p) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
-}
 
 /**
  * Loads what the walk waits for (one round trip per kind): answers each list's or window
