@@ -446,7 +446,7 @@ export class ListCursor implements Node {
     return this.cur;
   }
 
-  /** The positions of the current posting (an array of the cursor's, valid until it moves). */
+  /** The positions of the current posting (a buffer of the cursor's, valid until it moves). */
   positions(): Positions {
     const b = this.known[this.ki]!.block!;
     if (this.posOf !== b || this.posAt !== this.pi) {
@@ -459,7 +459,7 @@ export class ListCursor implements Node {
 
   /**
    * Row `rowid`'s positions from the blocks already loaded, without moving the cursor: null when
-   * they show that the list does not hold it, undefined when they do not tell. (The array is the
+   * they show that the list does not hold it, undefined when they do not tell. (The buffer is the
    * cursor's, valid until its next peek.)
    */
   peek(rowid: number): Positions | null | undefined {
